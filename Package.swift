@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "mycel",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mycel", targets: ["mycel"]),
+        .library(name: "VaultKit", targets: ["VaultKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The vault graph: scanning, parsing, resolution, tags, mentions. No terminal code.
+        .target(
+            name: "VaultKit",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Deterministic synthetic vaults with their ground truth, for tests and benchmarks.
+        .target(
+            name: "VaultGenerator",
+            dependencies: ["VaultKit"]
+        ),
+        .executableTarget(
+            name: "mycel",
+            dependencies: [
+                "VaultKit",
+                "VaultGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "VaultKitTests",
+            dependencies: ["VaultKit", "VaultGenerator"]
+        ),
+        .testTarget(
+            name: "MycelCLITests",
+            dependencies: ["VaultKit", "VaultGenerator"]
+        ),
+    ]
+)
