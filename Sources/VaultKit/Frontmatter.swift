@@ -1,0 +1,217 @@
+import Yams
+
+/// A frontmatter value as written: scalars stay raw text (YAML 1.2 reading: `yes`, `no` and
+/// dates are not converted), so what the user typed is what mycel shows and matches.
+public indirect enum PropertyValue: Sendable, Equatable {
+    case null
+    /// A scalar's text; `quoted` when it was written in quotes or as a block scalar.
+    case scalar(String, quoted: Bool)
+    case list([PropertyValue])
+    case map([Property])
+
+    /// The text of a scalar, nil for other shapes.
+    public var text: String? {
+        if case let .scalar(s, _) = self { return s }
+        return nil
+    }
+
+    /// True when a YAML 1.2 (core schema) reader would take this scalar as a string: quoted,
+    /// or plain and not a number, boolean or null.
+    public var isString: Bool {
+        guard case let .scalar(s, quoted) = self else { return false }
+        return quoted || !YAMLCore.isNonString(s)
+    }
+
+    /// Every scalar text inside the value, with the line it was written on.
+    func forEachScalar(_ body: (String, Int) -> Void, line: Int) {
+        switch self {
+        case .null: break
+        case let .scalar(s, _): body(s, line)
+        case let .list(items): for item in items { item.forEachScalar(body, line: line) }
+        case let .map(props): for p in props { p.value.forEachScalar(body, line: p.line) }
+        }
+    }
+}
+
+/// One `key: value` pair of the frontmatter, with the one-based file line of its key.
+public struct Property: Sendable, Equatable {
+    public let key: String
+    public let value: PropertyValue
+    public let line: Int
+}
+
+/// A problem with a note's frontmatter, located in the file.
+public struct FrontmatterError: Sendable, Equatable, Error {
+    public let line: Int
+    public let column: Int
+    public let message: String
+}
+
+/// The result of reading the frontmatter block of a file.
+struct FrontmatterBlock {
+    /// Byte range of the YAML text between the fences.
+    var yamlRange: Range<Int>
+    /// Byte offset where the body starts (after the closing fence's line break).
+    var bodyStart: Int
+    /// One-based file line of the first YAML line.
+    var firstLine: Int
+}
+
+enum Frontmatter {
+    /// Finds a frontmatter block: the file (after an optional BOM at `start`) begins with
+    /// `---` and a line break, and a later line is exactly `---`.
+    static func locate(_ bytes: [UInt8], start: Int) -> FrontmatterBlock? {
+        let n = bytes.count
+        guard n - start >= 4, bytes[start] == 0x2D, bytes[start + 1] == 0x2D, bytes[start + 2] == 0x2D
+        else { return nil }
+        var i = start + 3
+        if i < n, bytes[i] == 0x0D { i += 1 }
+        guard i < n, bytes[i] == 0x0A else { return nil }
+        let yamlStart = i + 1
+        var lineStart = yamlStart
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            if contentEnd - lineStart == 3, bytes[lineStart] == 0x2D, bytes[lineStart + 1] == 0x2D,
+               bytes[lineStart + 2] == 0x2D {
+                return FrontmatterBlock(
+                    yamlRange: yamlStart..<lineStart,
+                    bodyStart: min(n, lineEnd + 1),
+                    firstLine: 2)
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
+    }
+
+    /// Parses the YAML of a block into ordered properties. Throws `FrontmatterError` with the
+    /// file line of the problem.
+    static func parse(_ yaml: String, firstLine: Int) throws(FrontmatterError) -> [Property] {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw describe(error, firstLine: firstLine)
+        } catch {
+            throw FrontmatterError(line: firstLine, column: 1, message: "\(error)")
+        }
+        guard let node else { return [] }
+        guard case let .mapping(mapping) = node else {
+            if case let .scalar(s) = node, s.string.isEmpty { return [] }
+            throw FrontmatterError(
+                line: (node.mark?.line ?? 1) + firstLine - 1, column: node.mark?.column ?? 1,
+                message: "frontmatter is not a set of key: value pairs")
+        }
+        return try properties(mapping, firstLine: firstLine)
+    }
+
+    private static func properties(_ mapping: Node.Mapping, firstLine: Int) throws(FrontmatterError) -> [Property] {
+        var out: [Property] = []
+        for (k, v) in mapping {
+            let line = (k.mark?.line ?? 1) + firstLine - 1
+            guard let key = k.scalar?.string else {
+                // `created: {{date}}` reads as a mapping used as a key: valid YAML, but no
+                // property Obsidian can show. Almost always an unfilled template placeholder.
+                throw FrontmatterError(line: line, column: k.mark?.column ?? 1,
+                                       message: "a key that is itself a list or mapping (an unquoted {{placeholder}}? quote it)")
+            }
+            out.append(Property(key: key, value: try value(v, firstLine: firstLine), line: line))
+        }
+        return out
+    }
+
+    private static func value(_ node: Node, firstLine: Int) throws(FrontmatterError) -> PropertyValue {
+        switch node {
+        case let .scalar(s):
+            if s.style == .plain && (s.string.isEmpty || s.string == "~" || YAMLCore.isNull(s.string)) {
+                return .null
+            }
+            return .scalar(s.string, quoted: s.style != .plain)
+        case let .sequence(seq):
+            var items: [PropertyValue] = []
+            for item in seq { items.append(try value(item, firstLine: firstLine)) }
+            return .list(items)
+        case let .mapping(m):
+            return .map(try properties(m, firstLine: firstLine))
+        case .alias:
+            return .null
+        }
+    }
+
+    private static func describe(_ error: YamlError, firstLine: Int) -> FrontmatterError {
+        func at(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> FrontmatterError {
+            var message = problem
+            if let context { message = "\(problem) (\(context.text))" }
+            return FrontmatterError(line: mark.line + firstLine - 1, column: mark.column, message: message)
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _): return at(mark, problem, context)
+        case let .parser(context, problem, mark, _): return at(mark, problem, context)
+        case let .composer(context, problem, mark, _): return at(mark, problem, context)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return FrontmatterError(
+                line: context.mark.line + firstLine - 1, column: context.mark.column,
+                message: "duplicate key \(duplicates.joined(separator: ", "))")
+        case let .reader(problem, _, _, _):
+            return FrontmatterError(line: firstLine, column: 1, message: problem)
+        default:
+            return FrontmatterError(line: firstLine, column: 1, message: "\(error)")
+        }
+    }
+}
+
+/// The YAML 1.2 core schema's non-string plain scalars, as Obsidian reads them.
+enum YAMLCore {
+    static func isNull(_ s: String) -> Bool {
+        s == "null" || s == "Null" || s == "NULL" || s == "~"
+    }
+
+    static func isBool(_ s: String) -> Bool {
+        switch s {
+        case "true", "True", "TRUE", "false", "False", "FALSE": return true
+        default: return false
+        }
+    }
+
+    static func isNumber(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        if b.isEmpty { return false }
+        switch s {
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+             ".nan", ".NaN", ".NAN":
+            return true
+        default: break
+        }
+        func digits(_ from: Int, _ ok: (UInt8) -> Bool) -> Bool {
+            from < b.count && b[from...].allSatisfy(ok)
+        }
+        if b.count > 2, b[0] == 0x30, b[1] == UInt8(ascii: "o") { return digits(2) { $0 >= 0x30 && $0 <= 0x37 } }
+        if b.count > 2, b[0] == 0x30, b[1] == UInt8(ascii: "x") {
+            return digits(2) { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+        }
+        // [-+]? ( \.[0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+        var i = 0
+        if b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+        var mantissa = 0
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1; mantissa += 1 }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1; mantissa += 1 }
+        }
+        if mantissa == 0 { return false }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+            let expStart = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            if i == expStart { return false }
+        }
+        return i == b.count
+    }
+
+    static func isNonString(_ s: String) -> Bool {
+        isNull(s) || isBool(s) || isNumber(s)
+    }
+}

@@ -1,0 +1,158 @@
+// The data model of a loaded vault. Everything is a value: a `Vault` is an immutable
+// snapshot whose notes, attachments and ghosts are arrays indexed by small integers.
+
+/// Where a link leads once resolved.
+public enum Destination: Sendable, Equatable, Hashable {
+    case note(Int)
+    case attachment(Int)
+    /// Nothing matched: the link points at an unresolved ("ghost") node.
+    case ghost(Int)
+}
+
+/// A link written in a note: in the body (wikilink, embed, Markdown link) or the frontmatter.
+public struct Link: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case wikilink, embed, markdown, frontmatter
+    }
+
+    public let kind: Kind
+    /// The target as written: the text before `|` (wikilinks) or the decoded destination
+    /// (Markdown links), subpath included.
+    public let target: String
+    /// The file part of the target (before the first `#`), trimmed; empty for `[[#Heading]]`.
+    public let path: String
+    /// Heading chain (`["H1", "H2"]`) or a block reference (`["^id"]`); empty when none.
+    public let subpath: [String]
+    public let display: String?
+    public let isEmbed: Bool
+    /// One-based line and column (in Unicode scalars) where the link starts.
+    public let line: Int
+    public let column: Int
+    /// For frontmatter links, the property that holds the link.
+    public let property: String?
+
+    /// Set when the vault resolves links.
+    public internal(set) var destination: Destination = .ghost(-1)
+    /// For an unresolved link whose text is exactly one note's alias: that note.
+    public internal(set) var aliasOf: Int?
+    /// When several files matched and the shortest-path rule chose: the others.
+    public internal(set) var alternatives: [Destination] = []
+    /// False when the link names a heading or block the target note does not have.
+    public internal(set) var subpathFound: Bool = true
+    /// True when a relative path climbs above the vault root.
+    public internal(set) var escapesVault = false
+
+    init(kind: Kind, target: String, display: String?, isEmbed: Bool, line: Int, column: Int, property: String?) {
+        self.kind = kind
+        self.target = target
+        self.display = display
+        self.isEmbed = isEmbed
+        self.line = line
+        self.column = column
+        self.property = property
+        var parts = target.split(separator: "#", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        self.path = parts.isEmpty ? "" : parts.removeFirst()
+        self.subpath = parts.filter { !$0.isEmpty }
+    }
+
+    /// The block id named by the subpath (`note#^id`), if any.
+    public var blockReference: String? {
+        guard subpath.count == 1, subpath[0].hasPrefix("^") else { return nil }
+        return String(subpath[0].dropFirst())
+    }
+
+    public var isResolved: Bool {
+        if case .ghost = destination { return false }
+        return true
+    }
+}
+
+/// A note: a `.md` file of the vault.
+public struct Note: Sendable {
+    /// Vault-relative path without `.md`, `/`-separated (`writing/citizen`).
+    public let id: String
+    /// Vault-relative path with extension.
+    public let path: String
+    /// File name without `.md`.
+    public let name: String
+    /// Frontmatter `title`, else the name.
+    public let title: String
+    /// Folder part of the path ("" at the root).
+    public let folder: String
+    public let aliases: [String]
+    /// Every tag occurrence, frontmatter first, in the order written.
+    public let tagOccurrences: [TagOccurrence]
+    public let properties: [Property]
+    public let frontmatterError: FrontmatterError?
+    public let hasFrontmatter: Bool
+    public let hasBOM: Bool
+    public let invalidUTF8: Bool
+    public let headings: [Heading]
+    public let blockIDs: [BlockID]
+    public internal(set) var links: [Link]
+    public let externalLinks: [ExternalLink]
+    /// The whole file decoded (frontmatter included), for context lines and search.
+    public let text: String
+    /// One-based line where the body starts (after the frontmatter).
+    public let bodyStartLine: Int
+    public let byteCount: Int
+
+    /// The note's own tags as written (first casing), without `#`, de-duplicated
+    /// case-insensitively, frontmatter tags first.
+    public var tags: [String] {
+        var seen = Set<String>()
+        return tagOccurrences.compactMap { seen.insert($0.name.folded).inserted ? $0.name : nil }
+    }
+
+    /// The text of a one-based line of the file, without its line break.
+    public func lineText(_ line: Int) -> String {
+        var current = 1
+        var start = text.utf8.startIndex
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            if utf8[i] == 0x0A {
+                if current == line { break }
+                current += 1
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        guard current == line else { return "" }
+        var s = String(text[start..<i])
+        if s.hasSuffix("\r") { s.removeLast() }
+        return s
+    }
+
+    /// The body without the frontmatter.
+    public var body: String {
+        guard bodyStartLine > 1 else { return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text }
+        var line = 1
+        for i in text.utf8.indices where text.utf8[i] == 0x0A {
+            line += 1
+            if line == bodyStartLine { return String(text[text.utf8.index(after: i)...]) }
+        }
+        return ""
+    }
+}
+
+/// A non-note file (image, PDF, canvas ...) that links can point at.
+public struct Attachment: Sendable {
+    public let path: String
+    public let name: String
+    public let folder: String
+}
+
+/// An unresolved link target: who wants a note that does not exist yet.
+public struct Ghost: Sendable {
+    /// Lower-cased target text: the node's key.
+    public let key: String
+    /// The target as first written.
+    public let name: String
+}
+
+/// A reference to one link: the note that holds it and its index in that note's `links`.
+public struct LinkRef: Sendable, Equatable, Hashable {
+    public let note: Int
+    public let link: Int
+}

@@ -1,0 +1,439 @@
+// Turns the bytes of one note into everything the graph needs: properties, aliases, tags,
+// links (raw, before resolution), headings and block ids. Pure function of the bytes, so
+// notes parse in parallel.
+
+private let lbracket = UInt8(ascii: "["), rbracket = UInt8(ascii: "]")
+private let lparen = UInt8(ascii: "("), rparen = UInt8(ascii: ")")
+private let pipe = UInt8(ascii: "|"), hash = UInt8(ascii: "#"), bslash = UInt8(ascii: "\\")
+private let excl = UInt8(ascii: "!"), caret = UInt8(ascii: "^"), sp = UInt8(ascii: " ")
+private let tb = UInt8(ascii: "\t"), langle = UInt8(ascii: "<"), rangle = UInt8(ascii: ">")
+
+/// A heading of a note.
+public struct Heading: Sendable, Equatable {
+    public let level: Int
+    public let text: String
+    public let line: Int
+}
+
+/// A block id (`^id`) and the line it was written on.
+public struct BlockID: Sendable, Equatable {
+    public let id: String
+    public let line: Int
+}
+
+/// A tag written in a note (frontmatter or body), without the `#`.
+public struct TagOccurrence: Sendable, Equatable {
+    public let name: String
+    /// One-based line; frontmatter tags carry the line of the `tags` key.
+    public let line: Int
+    public let column: Int
+    public let inFrontmatter: Bool
+}
+
+/// A link to something outside the vault (`https:`, `mailto:` ...).
+public struct ExternalLink: Sendable, Equatable {
+    public let url: String
+    public let text: String
+    public let isEmbed: Bool
+    public let line: Int
+    public let column: Int
+}
+
+/// Everything read from one note file, before links are resolved.
+struct ParsedNote: Sendable {
+    var properties: [Property] = []
+    var frontmatterError: FrontmatterError?
+    var hasFrontmatter = false
+    var hasBOM = false
+    var invalidUTF8 = false
+    var title: String?
+    var aliases: [String] = []
+    var tags: [TagOccurrence] = []
+    var links: [Link] = []
+    var externalLinks: [ExternalLink] = []
+    var headings: [Heading] = []
+    var blockIDs: [BlockID] = []
+    var text: String = ""
+    var bodyStartLine = 1
+}
+
+enum NoteParser {
+    static func parse(_ bytes: [UInt8]) -> ParsedNote {
+        var note = ParsedNote()
+        note.invalidUTF8 = String(validating: bytes, as: UTF8.self) == nil
+        note.text = String(decoding: bytes, as: UTF8.self)
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            note.hasBOM = true
+            start = 3
+        }
+        let lines = LineIndex(bytes)
+        var bodyStart = start
+        if let block = Frontmatter.locate(bytes, start: start) {
+            note.hasFrontmatter = true
+            bodyStart = block.bodyStart
+            let yaml = decode(bytes, block.yamlRange)
+            do {
+                note.properties = try Frontmatter.parse(yaml, firstLine: block.firstLine)
+                readProperties(&note)
+            } catch {
+                note.frontmatterError = error
+            }
+        }
+        note.bodyStartLine = lines.line(of: bodyStart) + 1
+        var mask = MaskBuilder.build(bytes, bodyStart: bodyStart, lines: lines)
+        scanLinks(bytes, lines, &mask, &note)
+        scanTags(bytes, lines, mask, &note)
+        scanLines(bytes, lines, mask, bodyStart: bodyStart, &note)
+        return note
+    }
+
+    // MARK: Properties
+
+    private static func property(_ note: ParsedNote, _ names: String...) -> Property? {
+        for name in names {
+            if let p = note.properties.first(where: { $0.key.folded == name }) { return p }
+        }
+        return nil
+    }
+
+    private static func readProperties(_ note: inout ParsedNote) {
+        if let t = property(note, "title")?.value.text, !t.isEmpty { note.title = t }
+
+        if let p = property(note, "aliases", "alias") {
+            var seen = Set<String>()
+            let items: [PropertyValue]
+            if case let .list(l) = p.value { items = l } else { items = [p.value] }
+            for item in items {
+                guard let s = item.text?.trimmingSpaces, !s.isEmpty, seen.insert(s.folded).inserted else { continue }
+                note.aliases.append(s)
+            }
+        }
+
+        if let p = property(note, "tags", "tag") {
+            var names: [String] = []
+            switch p.value {
+            case let .list(items):
+                for item in items where item.isString {
+                    guard let s = item.text?.trimmingSpaces else { continue }
+                    if s.contains(where: { $0 == " " || $0 == "\t" }) { continue }
+                    names.append(s)
+                }
+            case .scalar:
+                if let s = p.value.text {
+                    names = s.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+                }
+            default: break
+            }
+            for var name in names {
+                while name.hasPrefix("#") { name.removeFirst() }
+                guard !name.isEmpty else { continue }
+                note.tags.append(TagOccurrence(name: name, line: p.line, column: 1, inFrontmatter: true))
+            }
+        }
+
+        // Links in frontmatter: every string with [[...]], at any depth; and `related` names.
+        for p in note.properties {
+            p.value.forEachScalar({ text, line in
+                for link in wikilinks(inProperty: text, key: p.key, line: line) { note.links.append(link) }
+            }, line: p.line)
+            if p.key.folded == "related" {
+                let items: [PropertyValue]
+                if case let .list(l) = p.value { items = l } else { items = [p.value] }
+                for item in items {
+                    guard let s = item.text?.trimmingSpaces, !s.isEmpty, !s.contains("[[") else { continue }
+                    note.links.append(Link(kind: .frontmatter, target: s, display: nil, isEmbed: false,
+                                           line: p.line, column: 1, property: p.key))
+                }
+            }
+        }
+    }
+
+    private static func wikilinks(inProperty text: String, key: String, line: Int) -> [Link] {
+        guard text.contains("[[") else { return [] }
+        let b = Array(text.utf8)
+        var out: [Link] = []
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == lbracket, b[i + 1] == lbracket, let w = parseWikilink(b, i, b.count) {
+                let embed = i > 0 && b[i - 1] == excl
+                out.append(Link(kind: .frontmatter, target: w.target, display: w.display, isEmbed: embed,
+                                line: line, column: 1, property: key))
+                i = w.end
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    // MARK: Links
+
+    struct RawWikilink {
+        var target: String
+        var display: String?
+        var end: Int          // byte after `]]`
+        var targetEnd: Int    // byte where the target part ends (at `|` or `]]`)
+    }
+
+    /// Parses `[[target|display]]` whose `[[` is at `i`; single line, first `|` splits (a `\`
+    /// before it, as written in tables, is dropped).
+    static func parseWikilink(_ b: [UInt8], _ i: Int, _ end: Int) -> RawWikilink? {
+        var j = i + 2
+        var pipeAt: Int?
+        while j + 1 < end {
+            let c = b[j]
+            if c == 0x0A || c == 0x0D { return nil }
+            if c == lbracket, b[j + 1] == lbracket { return nil }
+            if c == rbracket, b[j + 1] == rbracket { break }
+            if c == pipe, pipeAt == nil { pipeAt = j }
+            j += 1
+        }
+        guard j + 1 < end, b[j] == rbracket, b[j + 1] == rbracket else { return nil }
+        var targetEnd = pipeAt ?? j
+        let splitAt = targetEnd
+        if pipeAt != nil, targetEnd > i + 2, b[targetEnd - 1] == bslash { targetEnd -= 1 }
+        let target = decode(b, (i + 2)..<targetEnd).trimmingSpaces
+        guard !target.isEmpty else { return nil }
+        var display: String?
+        if let p = pipeAt { display = decode(b, (p + 1)..<j).trimmingSpaces }
+        return RawWikilink(target: target, display: display, end: j + 2, targetEnd: splitAt)
+    }
+
+    static func scanLinks(_ b: [UInt8], _ lines: LineIndex, _ mask: inout BodyMask, _ note: inout ParsedNote) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            guard c == lbracket, !mask.isHidden(i) else { i += 1; continue }
+            if i > 0, b[i - 1] == bslash { i += 1; continue }
+            let embed = i > 0 && b[i - 1] == excl && !mask.isHidden(i - 1)
+            let start = embed ? i - 1 : i
+            if i + 1 < n, b[i + 1] == lbracket {
+                if let w = parseWikilink(b, i, n), !mask.anyHidden(i..<w.end) {
+                    let pos = lines.position(of: start, in: b)
+                    note.links.append(Link(kind: embed ? .embed : .wikilink, target: w.target, display: w.display,
+                                           isEmbed: embed, line: pos.line, column: pos.column, property: nil))
+                    mask.set(start..<w.end, BodyMask.linkSpan)
+                    mask.set(i..<w.targetEnd, BodyMask.linkSyntax)
+                    i = w.end
+                } else {
+                    i += 2
+                }
+                continue
+            }
+            if let m = parseMarkdownLink(b, i, n, mask) {
+                let pos = lines.position(of: start, in: b)
+                mask.set(start..<m.end, BodyMask.linkSpan)
+                mask.set(m.destStart..<m.end, BodyMask.linkSyntax)
+                if let url = m.url {
+                    note.externalLinks.append(ExternalLink(url: url, text: m.text, isEmbed: embed,
+                                                           line: pos.line, column: pos.column))
+                } else if let target = m.target {
+                    note.links.append(Link(kind: .markdown, target: target, display: m.text, isEmbed: embed,
+                                           line: pos.line, column: pos.column, property: nil))
+                }
+                // Continue inside the text so a link in the text (rare) is still seen.
+                i = m.textEnd
+                continue
+            }
+            i += 1
+        }
+    }
+
+    struct RawMarkdownLink {
+        var text: String
+        var target: String?   // internal destination, percent-decoded
+        var url: String?      // external destination
+        var textEnd: Int
+        var destStart: Int
+        var end: Int
+    }
+
+    /// Parses `[text](dest "title")` starting at the `[` at `i`, on one line.
+    static func parseMarkdownLink(_ b: [UInt8], _ i: Int, _ end: Int, _ mask: BodyMask) -> RawMarkdownLink? {
+        var depth = 0
+        var j = i
+        while j < end {
+            let c = b[j]
+            if c == 0x0A { return nil }
+            if c == bslash { j += 2; continue }
+            if c == lbracket { depth += 1 }
+            if c == rbracket { depth -= 1; if depth == 0 { break } }
+            j += 1
+        }
+        guard j + 1 < end, b[j] == rbracket, b[j + 1] == lparen, !mask.isHidden(j + 1) else { return nil }
+        let textEnd = j
+        let text = decode(b, (i + 1)..<textEnd)
+        var k = j + 2
+        while k < end, b[k] == sp || b[k] == tb { k += 1 }
+        var dest: String
+        if k < end, b[k] == langle {
+            let ds = k + 1
+            while k < end, b[k] != rangle, b[k] != 0x0A { k += 1 }
+            guard k < end, b[k] == rangle else { return nil }
+            dest = decode(b, ds..<k)
+            k += 1
+        } else {
+            let ds = k
+            var parens = 0
+            while k < end {
+                let c = b[k]
+                if c == sp || c == tb || c == 0x0A || c == 0x0D { break }
+                if c == bslash { k += 2; continue }
+                if c == lparen { parens += 1 }
+                if c == rparen { if parens == 0 { break }; parens -= 1 }
+                k += 1
+            }
+            k = min(k, end)
+            dest = decode(b, ds..<k)
+        }
+        // Optional title, then `)`.
+        while k < end, b[k] == sp || b[k] == tb { k += 1 }
+        if k < end, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") {
+            let q = b[k]
+            k += 1
+            while k < end, b[k] != q, b[k] != 0x0A { k += 1 }
+            guard k < end, b[k] == q else { return nil }
+            k += 1
+            while k < end, b[k] == sp || b[k] == tb { k += 1 }
+        }
+        guard k < end, b[k] == rparen else { return nil }
+        let linkEnd = k + 1
+        guard !dest.isEmpty else { return nil }
+        if hasScheme(dest) {
+            return RawMarkdownLink(text: text, target: nil, url: dest, textEnd: textEnd, destStart: j + 1, end: linkEnd)
+        }
+        return RawMarkdownLink(text: text, target: percentDecode(dest), url: nil, textEnd: textEnd,
+                               destStart: j + 1, end: linkEnd)
+    }
+
+    /// `scheme:` per RFC 3986 (letter, then letters, digits, `+ - .`), at least two letters
+    /// so a Windows drive letter is not taken for one.
+    static func hasScheme(_ s: String) -> Bool {
+        var count = 0
+        for c in s.utf8 {
+            if c == UInt8(ascii: ":") { return count >= 2 }
+            if count == 0 ? !isASCIIAlpha(c) : !(isASCIIAlnum(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")) {
+                return false
+            }
+            count += 1
+        }
+        return false
+    }
+
+    // MARK: Tags
+
+    /// Scalars that end a tag: ASCII punctuation other than `_ - /`, and the general and
+    /// supplemental punctuation blocks.
+    @inline(__always) static func endsTag(_ v: UInt32) -> Bool {
+        if v < 0x80 {
+            switch UInt8(v) {
+            case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"): return false
+            case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E: return true
+            case 0...0x20, 0x7F: return true
+            default: return false
+            }
+        }
+        return isWhitespace(v) || (0x2000...0x206F).contains(v) || (0x2E00...0x2E7F).contains(v)
+    }
+
+    private static func scanTags(_ b: [UInt8], _ lines: LineIndex, _ mask: BodyMask, _ note: inout ParsedNote) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            guard b[i] == hash, mask.flags[i] & (BodyMask.hidden | BodyMask.linkSyntax) == 0 else { i += 1; continue }
+            let line = lines.line(of: i)
+            let lineStart = lines.starts[line]
+            if let prev = scalar(before: i, in: b, lineStart: lineStart), !isWhitespace(prev) {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            var sawNonDigit = false
+            while j < n, mask.flags[j] & (BodyMask.hidden | BodyMask.linkSyntax) == 0 {
+                let (v, len) = scalar(at: j, in: b, end: n)
+                if endsTag(v) { break }
+                if v < 0x30 || v > 0x39 { sawNonDigit = true }
+                j += len
+            }
+            if j > i + 1, sawNonDigit {
+                let name = decode(b, (i + 1)..<j)
+                note.tags.append(TagOccurrence(name: name, line: line + 1,
+                                               column: scalarCount(b, lineStart..<i) + 1, inFrontmatter: false))
+            }
+            i = max(j, i + 1)
+        }
+    }
+
+    // MARK: Headings and block ids
+
+    private static func scanLines(_ b: [UInt8], _ lines: LineIndex, _ mask: BodyMask, bodyStart: Int,
+                                  _ note: inout ParsedNote) {
+        var previousParagraph: Range<Int>?
+        let first = lines.line(of: bodyStart)
+        guard bodyStart < b.count else { return }
+        for n in first..<lines.starts.count {
+            let r = lines.range(ofLine: n, in: b)
+            guard r.lowerBound >= bodyStart else { continue }
+            if r.isEmpty || mask.isHidden(r.lowerBound) || MaskBuilder.isBlank(b, r) {
+                previousParagraph = nil
+                continue
+            }
+            let (indent, content) = MaskBuilder.indentation(b, r)
+            // ATX heading.
+            if indent < 4, b[content] == hash {
+                var level = 0
+                while content + level < r.upperBound, b[content + level] == hash { level += 1 }
+                let after = content + level
+                if level <= 6, after == r.upperBound || b[after] == sp || b[after] == tb {
+                    var text = decode(b, after..<r.upperBound).trimmingSpaces
+                    // A closing run of `#` preceded by a space is not part of the text.
+                    if let trimmed = stripClosingHashes(text) { text = trimmed }
+                    note.headings.append(Heading(level: level, text: text, line: n + 1))
+                    previousParagraph = nil
+                    continue
+                }
+            }
+            // Setext underline under a one-line paragraph.
+            if indent < 4, let prev = previousParagraph, b[content] == UInt8(ascii: "=") || b[content] == UInt8(ascii: "-") {
+                let ch = b[content]
+                var k = content
+                while k < r.upperBound, b[k] == ch { k += 1 }
+                if MaskBuilder.isBlank(b, k..<r.upperBound) {
+                    note.headings.append(Heading(level: ch == UInt8(ascii: "=") ? 1 : 2,
+                                                 text: decode(b, prev).trimmingSpaces, line: n))
+                    previousParagraph = nil
+                    continue
+                }
+            }
+            blockID(b, r, n, mask, &note)
+            let startsBlock = b[content] == rangle || b[content] == pipe || MaskBuilder.isListItem(b, content..<r.upperBound)
+            previousParagraph = startsBlock || indent >= 4 ? nil : r
+        }
+    }
+
+    private static func stripClosingHashes(_ text: String) -> String? {
+        guard text.hasSuffix("#") else { return nil }
+        var s = Substring(text)
+        while s.last == "#" { s.removeLast() }
+        if s.isEmpty { return "" }
+        guard s.last == " " || s.last == "\t" else { return nil }
+        return String(s).trimmingSpaces
+    }
+
+    /// ` ^id` at the end of a line (or `^id` alone on it): Latin letters, digits and `-`.
+    private static func blockID(_ b: [UInt8], _ r: Range<Int>, _ n: Int, _ mask: BodyMask, _ note: inout ParsedNote) {
+        var end = r.upperBound
+        while end > r.lowerBound, b[end - 1] == sp || b[end - 1] == tb { end -= 1 }
+        var k = end
+        while k > r.lowerBound, isASCIIAlnum(b[k - 1]) || b[k - 1] == UInt8(ascii: "-") { k -= 1 }
+        guard k < end, k > r.lowerBound, b[k - 1] == caret, !mask.isHidden(k - 1) else { return }
+        let caretAt = k - 1
+        let (_, content) = MaskBuilder.indentation(b, r)
+        // Obsidian also takes an id written straight after an embed or link: `![[img.png]]^id`.
+        let before = caretAt > content ? b[caretAt - 1] : sp
+        guard before == sp || before == tb || before == rbracket || before == rparen else { return }
+        note.blockIDs.append(BlockID(id: decode(b, k..<end), line: n + 1))
+    }
+}

@@ -1,0 +1,167 @@
+// Link resolution as Obsidian does it, case-insensitively (Unicode-aware, NFC = NFD):
+// an exact vault path wins, else a file in the source note's folder, else the shortest path.
+// Path-qualified links may match a path suffix on whole segments; `./`, `../` and `/` forms
+// are relative to the source note's folder or the root.
+
+struct Resolution {
+    var destination: Destination?
+    var alternatives: [Destination] = []
+    var escapesVault = false
+}
+
+struct FileIndex: Sendable {
+    /// Folded note id (path without `.md`) → note.
+    private(set) var notesByID: [String: Int] = [:]
+    /// Folded attachment path → attachment.
+    private(set) var attachmentsByPath: [String: Int] = [:]
+    /// Folded file name (notes without `.md`, attachments with extension) → files.
+    private(set) var byName: [String: [Destination]] = [:]
+    private let notePaths: [String]
+    private let attachmentPaths: [String]
+    private let noteFolders: [String]
+    private let attachmentFolders: [String]
+
+    init(notes: [(id: String, path: String, name: String, folder: String)],
+         attachments: [(path: String, name: String, folder: String)]) {
+        notePaths = notes.map(\.path)
+        attachmentPaths = attachments.map(\.path)
+        noteFolders = notes.map { $0.folder.folded }
+        attachmentFolders = attachments.map { $0.folder.folded }
+        notesByID.reserveCapacity(notes.count)
+        byName.reserveCapacity(notes.count + attachments.count)
+        for (i, n) in notes.enumerated() {
+            let key = n.id.folded
+            if notesByID[key] == nil { notesByID[key] = i }
+            byName[n.name.folded, default: []].append(.note(i))
+        }
+        for (i, a) in attachments.enumerated() {
+            let key = a.path.folded
+            if attachmentsByPath[key] == nil { attachmentsByPath[key] = i }
+            byName[a.name.folded, default: []].append(.attachment(i))
+        }
+    }
+
+    func path(of d: Destination) -> String {
+        switch d {
+        case let .note(i): return notePaths[i]
+        case let .attachment(i): return attachmentPaths[i]
+        case .ghost: return ""
+        }
+    }
+
+    private func folder(of d: Destination) -> String {
+        switch d {
+        case let .note(i): return noteFolders[i]
+        case let .attachment(i): return attachmentFolders[i]
+        case .ghost: return ""
+        }
+    }
+
+    /// A vault path as written (folded), with or without `.md`.
+    func exact(_ folded: String) -> Destination? {
+        if folded.hasSuffix(".md"), let i = notesByID[String(folded.dropLast(3))] { return .note(i) }
+        if let i = notesByID[folded] { return .note(i) }
+        if let i = attachmentsByPath[folded] { return .attachment(i) }
+        return nil
+    }
+
+    /// Resolves a link path from a note in `sourceFolder` (as written, not folded).
+    func resolve(_ rawPath: String, from sourceFolder: String) -> Resolution {
+        var raw = rawPath
+        if raw.hasPrefix("./") || raw.hasPrefix("../") || raw == "." || raw == ".." {
+            guard let joined = Self.join(sourceFolder, raw) else { return Resolution(escapesVault: true) }
+            return Resolution(destination: exact(joined.folded))
+        }
+        if raw.hasPrefix("/") {
+            while raw.hasPrefix("/") { raw.removeFirst() }
+            return Resolution(destination: exact(raw.folded))
+        }
+        let folded = raw.folded
+        if let d = exact(folded) { return Resolution(destination: d) }
+
+        let isNoteOnly = folded.hasSuffix(".md")
+        let stem = isNoteOnly ? String(folded.dropLast(3)) : folded
+        let segments = stem.split(separator: "/", omittingEmptySubsequences: false)
+        guard let last = segments.last, var candidates = byName[String(last)] else { return Resolution() }
+        if isNoteOnly { candidates = candidates.filter { if case .note = $0 { return true }; return false } }
+        if segments.count > 1 {
+            let suffix = "/" + stem
+            candidates = candidates.filter { d in
+                var p = path(of: d).folded
+                if case .note = d, p.hasSuffix(".md") { p.removeLast(3) }
+                return p.hasSuffix(suffix)
+            }
+        }
+        switch candidates.count {
+        case 0: return Resolution()
+        case 1: return Resolution(destination: candidates[0])
+        default: break
+        }
+        let sourceFolded = sourceFolder.folded
+        let local = candidates.filter { folder(of: $0) == sourceFolded }
+        if let first = local.first { return Resolution(destination: first) }
+        let ranked = candidates.sorted { a, b in
+            let pa = path(of: a), pb = path(of: b)
+            if pa.count != pb.count { return pa.count < pb.count }
+            return pa.utf8.lexicographicallyPrecedes(pb.utf8)
+        }
+        return Resolution(destination: ranked[0], alternatives: Array(ranked.dropFirst()))
+    }
+
+    /// Joins a relative path to a folder, resolving `.` and `..`; nil when it climbs above
+    /// the root.
+    static func join(_ folder: String, _ relative: String) -> String? {
+        var parts = folder.isEmpty ? [] : folder.split(separator: "/").map(String.init)
+        for seg in relative.split(separator: "/", omittingEmptySubsequences: true) {
+            if seg == "." { continue }
+            if seg == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(String(seg))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}
+
+enum HeadingMatch {
+    /// Folds heading text for matching: lower case, punctuation and symbols to spaces,
+    /// runs of spaces collapsed.
+    static func fold(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for u in s.lowercased().unicodeScalars {
+            let p = u.properties
+            if p.isAlphabetic || p.numericType != nil || p.isEmoji && u.value > 0xFF {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(u)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(out)
+    }
+
+    /// True when `chain` (`["H1", "H2"]`) names a heading of `headings`, each later part a
+    /// heading nested under the one before.
+    static func find(_ chain: [String], in headings: [Heading]) -> Bool {
+        guard !chain.isEmpty else { return true }
+        let wanted = chain.map(fold)
+        func search(_ from: Int, _ part: Int, _ parentLevel: Int) -> Bool {
+            var i = from
+            while i < headings.count {
+                let h = headings[i]
+                if h.level <= parentLevel { return false }
+                if fold(h.text) == wanted[part] {
+                    if part == wanted.count - 1 { return true }
+                    if search(i + 1, part + 1, h.level) { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+        return search(0, 0, 0)
+    }
+}

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file found in the vault.
+struct ScannedFile: Sendable {
+    /// Vault-relative path, `/`-separated.
+    var path: String
+    /// Absolute path to read it from.
+    var absolutePath: String
+    var isNote: Bool
+}
+
+/// Something the scan skipped, for `check`.
+struct ScanIssue: Sendable {
+    enum Kind: Sendable { case symlinkOutside, symlinkLoop, unreadableFolder }
+    var kind: Kind
+    var path: String
+    var detail: String
+}
+
+/// Walks a vault: skips names starting with `.`, follows symbolic links only while they stay
+/// inside the vault, and never enters a folder twice (so a link back up cannot loop).
+enum Scanner {
+    static func scan(root: String) throws(VaultError) -> (files: [ScannedFile], issues: [ScanIssue]) {
+        guard let realRoot = realPath(root) else { throw VaultError.notFound(root) }
+        var st = stat()
+        guard stat(realRoot, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw VaultError.notAFolder(root) }
+        var files: [ScannedFile] = []
+        var issues: [ScanIssue] = []
+        var visited = Set<FileKey>()
+        visited.insert(FileKey(st))
+        var stack: [(abs: String, rel: String)] = [(realRoot, "")]
+        let rootPrefix = realRoot == "/" ? "/" : realRoot + "/"
+
+        while let (dirAbs, dirRel) = stack.popLast() {
+            guard let dir = opendir(dirAbs) else {
+                issues.append(ScanIssue(kind: .unreadableFolder, path: dirRel, detail: String(cString: strerror(errno))))
+                continue
+            }
+            var subfolders: [(String, String)] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
+                    let bytes = raw.bindMemory(to: UInt8.self)
+                    let len = bytes.firstIndex(of: 0) ?? bytes.count
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<len]), as: UTF8.self)
+                }
+                if name.hasPrefix(".") { continue }
+                let abs = dirAbs == "/" ? "/" + name : dirAbs + "/" + name
+                let rel = dirRel.isEmpty ? name : dirRel + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var s = stat()
+                    guard lstat(abs, &s) == 0 else { continue }
+                    type = dtype(s.st_mode)
+                }
+                if type == UInt8(DT_LNK) {
+                    guard let target = realPath(abs) else {
+                        issues.append(ScanIssue(kind: .symlinkOutside, path: rel, detail: "broken symbolic link"))
+                        continue
+                    }
+                    guard target == realRoot || target.hasPrefix(rootPrefix) else {
+                        issues.append(ScanIssue(kind: .symlinkOutside, path: rel, detail: "points outside the vault, to \(target)"))
+                        continue
+                    }
+                    var s = stat()
+                    guard stat(target, &s) == 0 else { continue }
+                    type = dtype(s.st_mode)
+                    if type == UInt8(DT_DIR) {
+                        if !visited.insert(FileKey(s)).inserted {
+                            issues.append(ScanIssue(kind: .symlinkLoop, path: rel, detail: "folder already in the vault at another path"))
+                            continue
+                        }
+                        subfolders.append((abs, rel))
+                        continue
+                    }
+                }
+                if type == UInt8(DT_DIR) {
+                    var s = stat()
+                    if stat(abs, &s) == 0, !visited.insert(FileKey(s)).inserted { continue }
+                    subfolders.append((abs, rel))
+                } else if type == UInt8(DT_REG) {
+                    let isNote = name.utf8.count > 3 && name.lowercased().hasSuffix(".md")
+                    files.append(ScannedFile(path: rel, absolutePath: abs, isNote: isNote))
+                }
+            }
+            closedir(dir)
+            // Depth-first in name order keeps the walk deterministic.
+            stack.append(contentsOf: subfolders.sorted { $0.1 > $1.1 })
+        }
+        files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return (files, issues)
+    }
+
+    private struct FileKey: Hashable {
+        let dev: UInt64
+        let ino: UInt64
+        init(_ s: stat) {
+            dev = UInt64(s.st_dev)
+            ino = UInt64(s.st_ino)
+        }
+    }
+
+    private static func dtype(_ mode: mode_t) -> UInt8 {
+        switch mode & S_IFMT {
+        case S_IFDIR: return UInt8(DT_DIR)
+        case S_IFREG: return UInt8(DT_REG)
+        case S_IFLNK: return UInt8(DT_LNK)
+        default: return UInt8(DT_UNKNOWN)
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Reads a whole file. Returns nil (with the reason) when it cannot be read.
+    static func read(_ path: String) -> Result<[UInt8], ReadFailure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        var buffer = [UInt8]()
+        let expected = Int(st.st_size)
+        buffer.reserveCapacity(expected + 1)
+        var chunk = [UInt8](repeating: 0, count: max(4096, min(expected + 1, 1 << 20)))
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(ReadFailure(message: String(cString: strerror(errno))))
+            }
+            if n == 0 { break }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+        return .success(buffer)
+    }
+
+    struct ReadFailure: Error { let message: String }
+}
+
+/// Why a vault could not be opened at all.
+public enum VaultError: Error, CustomStringConvertible, Sendable {
+    case notFound(String)
+    case notAFolder(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(p): return "no such folder: \(p)"
+        case let .notAFolder(p): return "not a folder: \(p)"
+        }
+    }
+}

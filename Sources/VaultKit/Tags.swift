@@ -1,0 +1,81 @@
+/// A node of the nested tag tree. `ecology/fungi` counts under `ecology` too.
+public struct TagNode: Sendable {
+    /// The last segment, in the casing first seen (`fungi`); empty for the root.
+    public let name: String
+    /// The full tag, in the casing first seen (`ecology/fungi`); empty for the root.
+    public let path: String
+    /// Notes carrying exactly this tag.
+    public let notes: [Int]
+    /// Distinct notes carrying this tag or one nested under it.
+    public let count: Int
+    public let children: [TagNode]
+
+    /// The node for a tag path (case-insensitive, with or without `#`).
+    public func find(_ tag: String) -> TagNode? {
+        var t = Substring(tag)
+        while t.hasPrefix("#") { t.removeFirst() }
+        let parts = t.split(separator: "/").map { String($0).folded }
+        var node = self
+        for part in parts {
+            guard let child = node.children.first(where: { $0.name.folded == part }) else { return nil }
+            node = child
+        }
+        return node
+    }
+
+    /// Notes under this tag, nested tags included, in note order.
+    public var allNotes: [Int] {
+        var set = Set(notes)
+        for c in children { set.formUnion(c.allNotes) }
+        return set.sorted()
+    }
+
+    /// Every node below this one, depth first.
+    public func walk(_ body: (TagNode, Int) -> Void, depth: Int = 0) {
+        for c in children {
+            body(c, depth)
+            c.walk(body, depth: depth + 1)
+        }
+    }
+
+    static func build(_ notes: [Note]) -> TagNode {
+        final class Builder {
+            var name: String
+            var path: String
+            var notes: [Int] = []
+            var all = Set<Int>()
+            var children: [String: Builder] = [:]
+            init(name: String, path: String) { self.name = name; self.path = path }
+            func freeze() -> TagNode {
+                let kids = children.values
+                    .sorted { ($0.name.folded, $0.name) < ($1.name.folded, $1.name) }
+                    .map { $0.freeze() }
+                return TagNode(name: name, path: path, notes: notes, count: all.count, children: kids)
+            }
+        }
+        let root = Builder(name: "", path: "")
+        for (i, note) in notes.enumerated() {
+            for tag in note.tags {
+                let segments = tag.split(separator: "/").map(String.init)
+                guard !segments.isEmpty else { continue }
+                var node = root
+                var path = ""
+                for seg in segments {
+                    path = path.isEmpty ? seg : path + "/" + seg
+                    let key = seg.folded
+                    if let child = node.children[key] {
+                        node = child
+                    } else {
+                        let child = Builder(name: seg, path: path)
+                        node.children[key] = child
+                        node = child
+                    }
+                    path = node.path
+                    node.all.insert(i)
+                }
+                if node.notes.last != i { node.notes.append(i) }
+            }
+        }
+        return root.freeze()
+    }
+}

@@ -1,0 +1,151 @@
+// Byte- and scalar-level helpers shared by the parsers.
+//
+// The parsers work on the UTF-8 bytes of a file: every piece of syntax the format uses is
+// ASCII, so the hot loops never build `Character`s. Strings are made only for what is kept.
+
+/// A file's bytes with its line starts, for turning byte offsets into line and column.
+struct LineIndex: Sendable {
+    /// Byte offset where each line starts; `starts[0] == 0`.
+    let starts: [Int]
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        for i in 0..<bytes.count where bytes[i] == 0x0A {
+            starts.append(i + 1)
+        }
+        self.starts = starts
+        self.count = bytes.count
+    }
+
+    /// Zero-based line containing `offset`.
+    func line(of offset: Int) -> Int {
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// Byte range of zero-based line `n`, without its line break (LF or CRLF).
+    func range(ofLine n: Int, in bytes: [UInt8]) -> Range<Int> {
+        let start = starts[n]
+        var end = n + 1 < starts.count ? starts[n + 1] - 1 : count
+        if end > start, end - 1 < bytes.count, bytes[end - 1] == 0x0D { end -= 1 }
+        return start..<max(start, end)
+    }
+
+    /// One-based line and one-based column (counted in Unicode scalars) of a byte offset.
+    func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        let l = line(of: offset)
+        return (l + 1, scalarCount(bytes, starts[l]..<offset) + 1)
+    }
+}
+
+/// Number of Unicode scalars in a byte range of (possibly invalid) UTF-8.
+@inline(__always)
+func scalarCount(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+    var n = 0
+    for i in range where bytes[i] & 0xC0 != 0x80 { n += 1 }
+    return n
+}
+
+/// Decodes bytes leniently: invalid sequences become U+FFFD.
+@inline(__always)
+func decode(_ bytes: ArraySlice<UInt8>) -> String {
+    String(decoding: bytes, as: UTF8.self)
+}
+
+@inline(__always)
+func decode(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+    String(decoding: bytes[range], as: UTF8.self)
+}
+
+/// Decodes the scalar starting at `i`; returns it and its byte length. Invalid bytes decode
+/// as U+FFFD with length 1.
+@inline(__always)
+func scalar(at i: Int, in bytes: [UInt8], end: Int) -> (UInt32, Int) {
+    let b0 = bytes[i]
+    if b0 < 0x80 { return (UInt32(b0), 1) }
+    func cont(_ k: Int) -> UInt32? {
+        guard i + k < end else { return nil }
+        let b = bytes[i + k]
+        return b & 0xC0 == 0x80 ? UInt32(b & 0x3F) : nil
+    }
+    if b0 & 0xE0 == 0xC0, let c1 = cont(1) {
+        let v = UInt32(b0 & 0x1F) << 6 | c1
+        if v >= 0x80 { return (v, 2) }
+    } else if b0 & 0xF0 == 0xE0, let c1 = cont(1), let c2 = cont(2) {
+        let v = UInt32(b0 & 0x0F) << 12 | c1 << 6 | c2
+        if v >= 0x800 { return (v, 3) }
+    } else if b0 & 0xF8 == 0xF0, let c1 = cont(1), let c2 = cont(2), let c3 = cont(3) {
+        let v = UInt32(b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+        if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
+    }
+    return (0xFFFD, 1)
+}
+
+/// The scalar that ends just before byte `i` (i.e. the previous character), if any.
+@inline(__always)
+func scalar(before i: Int, in bytes: [UInt8], lineStart: Int) -> UInt32? {
+    guard i > lineStart else { return nil }
+    var j = i - 1
+    while j > lineStart, bytes[j] & 0xC0 == 0x80, i - j < 4 { j -= 1 }
+    return scalar(at: j, in: bytes, end: i).0
+}
+
+/// Whitespace for the tag and mention rules: ASCII space and tab, line breaks, U+00A0,
+/// U+3000 and the other Unicode space separators.
+@inline(__always)
+func isWhitespace(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029,
+         0x202F, 0x205F, 0x3000:
+        return true
+    default:
+        return false
+    }
+}
+
+extension String {
+    /// The key used for every case-insensitive comparison of names, paths, aliases and tags.
+    /// Swift compares strings by canonical equivalence, so NFC and NFD spellings of a name
+    /// already hash and compare equal once lower-cased.
+    public var folded: String { lowercased() }
+
+    /// Trims ASCII spaces and tabs (the format's notion of padding around link parts).
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// Percent-decodes a Markdown link destination (`my%20note.md`). Malformed escapes are kept.
+func percentDecode(_ s: String) -> String {
+    guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
+    var out: [UInt8] = []
+    let b = Array(s.utf8)
+    var i = 0
+    func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
+    }
+    while i < b.count {
+        if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+            out.append(h << 4 | l)
+            i += 3
+        } else {
+            out.append(b[i])
+            i += 1
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,271 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An immutable snapshot of a loaded vault: notes, attachments and ghost nodes as arrays
+/// indexed by small integers, with links resolved, backlinks, tags and diagnostics.
+/// Reloading builds a new snapshot.
+public struct Vault: Sendable {
+    /// The vault folder as given.
+    public let root: String
+    public let notes: [Note]
+    public let attachments: [Attachment]
+    public let ghosts: [Ghost]
+    /// For each note, the links that point at it (body and frontmatter), in note order.
+    public let backlinks: [[LinkRef]]
+    public let attachmentBacklinks: [[LinkRef]]
+    public let ghostBacklinks: [[LinkRef]]
+    /// The nested tag tree: a root without a name whose children are the top-level tags.
+    public let tagTree: TagNode
+    public let diagnostics: [Diagnostic]
+    /// Seconds spent loading (scan, read, parse, resolve, index).
+    public let loadSeconds: Double
+
+    let files: FileIndex
+    /// Folded alias → notes that carry it.
+    let aliasIndex: [String: [Int]]
+    let ghostIndex: [String: Int]
+
+    // MARK: Loading
+
+    /// Loads the vault at `root`. Files that cannot be read, decoded or parsed are reported
+    /// in `diagnostics`; only a missing or unreadable root throws.
+    /// `progress` is called from the loading threads with the count of files read so far.
+    public static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(VaultError) -> Vault {
+        let started = monotonicSeconds()
+        let (files, scanIssues) = try Scanner.scan(root: root)
+        let noteFiles = files.filter(\.isNote)
+        let attachmentFiles = files.filter { !$0.isNote }
+
+        // Read and parse every note in parallel.
+        let parsed = parallelMap(noteFiles, progress: progress) { file -> Result<ParsedNote, Scanner.ReadFailure> in
+            Scanner.read(file.absolutePath).map(NoteParser.parse)
+        }
+
+        var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
+        var notes: [Note] = []
+        notes.reserveCapacity(noteFiles.count)
+        for (file, result) in zip(noteFiles, parsed) {
+            let p: ParsedNote
+            switch result {
+            case let .success(note): p = note
+            case let .failure(failure):
+                diagnostics.append(Diagnostic(kind: .unreadable, path: file.path, message: "cannot read: \(failure.message)"))
+                p = ParsedNote()
+            }
+            notes.append(makeNote(file.path, p))
+        }
+        let attachments = attachmentFiles.map { f -> Attachment in
+            let (folder, name) = splitPath(f.path)
+            return Attachment(path: f.path, name: name, folder: folder)
+        }
+        return build(root: root, notes: notes, attachments: attachments, extraDiagnostics: diagnostics, started: started)
+    }
+
+    /// Builds a vault from notes given as text (for tests and tools): `[path: contents]`.
+    public static func make(notes sources: [String: String], attachments: [String] = [], root: String = "") -> Vault {
+        let started = monotonicSeconds()
+        let paths = sources.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let notes = paths.map { makeNote($0, NoteParser.parse(Array(sources[$0]!.utf8))) }
+        let atts = attachments.sorted().map { p -> Attachment in
+            let (folder, name) = splitPath(p)
+            return Attachment(path: p, name: name, folder: folder)
+        }
+        return build(root: root, notes: notes, attachments: atts, extraDiagnostics: [], started: started)
+    }
+
+    static func splitPath(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    private static func makeNote(_ path: String, _ p: ParsedNote) -> Note {
+        let (folder, fileName) = splitPath(path)
+        let name = fileName.count > 3 ? String(fileName.dropLast(3)) : fileName
+        let id = folder.isEmpty ? name : folder + "/" + name
+        return Note(
+            id: id, path: path, name: name, title: p.title ?? name, folder: folder,
+            aliases: p.aliases, tagOccurrences: p.tags, properties: p.properties,
+            frontmatterError: p.frontmatterError, hasFrontmatter: p.hasFrontmatter, hasBOM: p.hasBOM,
+            invalidUTF8: p.invalidUTF8, headings: p.headings, blockIDs: p.blockIDs, links: p.links,
+            externalLinks: p.externalLinks, text: p.text, bodyStartLine: p.bodyStartLine,
+            byteCount: p.text.utf8.count)
+    }
+
+    private static func build(root: String, notes inputNotes: [Note], attachments: [Attachment],
+                              extraDiagnostics: [Diagnostic], started: Double) -> Vault {
+        var notes = inputNotes
+        let files = FileIndex(
+            notes: notes.map { ($0.id, $0.path, $0.name, $0.folder) },
+            attachments: attachments.map { ($0.path, $0.name, $0.folder) })
+        var aliasIndex: [String: [Int]] = [:]
+        for (i, n) in notes.enumerated() {
+            for a in n.aliases { aliasIndex[a.folded, default: []].append(i) }
+        }
+
+        // Resolve every link; notes are independent, so this runs in parallel too.
+        let frozen = notes
+        let resolved = parallelMap(Array(notes.indices), progress: nil) { i -> [Resolution] in
+            let note = frozen[i]
+            return note.links.map { link in
+                link.path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(link.path, from: note.folder)
+            }
+        }
+
+        var ghosts: [Ghost] = []
+        var ghostIndex: [String: Int] = [:]
+        var backlinks = [[LinkRef]](repeating: [], count: notes.count)
+        var attachmentBacklinks = [[LinkRef]](repeating: [], count: attachments.count)
+        var ghostBacklinks: [[LinkRef]] = []
+        for i in notes.indices {
+            let resolutions = resolved[i]
+            for (k, r) in resolutions.enumerated() {
+                var link = notes[i].links[k]
+                link.escapesVault = r.escapesVault
+                link.alternatives = r.alternatives
+                let ref = LinkRef(note: i, link: k)
+                switch r.destination {
+                case let .note(t)?:
+                    link.destination = .note(t)
+                    backlinks[t].append(ref)
+                    if !link.subpath.isEmpty {
+                        let target = notes[t]
+                        if let block = link.blockReference {
+                            link.subpathFound = target.blockIDs.contains { $0.id.folded == block.folded }
+                        } else {
+                            link.subpathFound = HeadingMatch.find(link.subpath, in: target.headings)
+                        }
+                    }
+                case let .attachment(t)?:
+                    link.destination = .attachment(t)
+                    attachmentBacklinks[t].append(ref)
+                case .ghost?, nil:
+                    let key = link.path.folded
+                    let g: Int
+                    if let existing = ghostIndex[key] {
+                        g = existing
+                    } else {
+                        g = ghosts.count
+                        ghostIndex[key] = g
+                        ghosts.append(Ghost(key: key, name: link.path))
+                        ghostBacklinks.append([])
+                    }
+                    link.destination = .ghost(g)
+                    ghostBacklinks[g].append(ref)
+                    if let owners = aliasIndex[key], Set(owners).count == 1 { link.aliasOf = owners[0] }
+                }
+                notes[i].links[k] = link
+            }
+        }
+
+        let tagTree = TagNode.build(notes)
+        var vault = Vault(
+            root: root, notes: notes, attachments: attachments, ghosts: ghosts, backlinks: backlinks,
+            attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
+            diagnostics: [], loadSeconds: 0, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
+        let diagnostics = extraDiagnostics + Diagnostic.collect(vault)
+        vault = Vault(
+            root: root, notes: notes, attachments: attachments, ghosts: ghosts, backlinks: backlinks,
+            attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
+            diagnostics: diagnostics.sorted(), loadSeconds: monotonicSeconds() - started, files: files,
+            aliasIndex: aliasIndex, ghostIndex: ghostIndex)
+        return vault
+    }
+
+    // MARK: Queries
+
+    /// The vault-relative path a destination names ("" for a ghost).
+    public func path(of d: Destination) -> String {
+        switch d {
+        case let .note(i): return notes[i].path
+        case let .attachment(i): return attachments[i].path
+        case let .ghost(i): return ghosts[i].name
+        }
+    }
+
+    /// The link a reference names.
+    public func link(_ ref: LinkRef) -> Link { notes[ref.note].links[ref.link] }
+
+    /// Backlinks of any destination.
+    public func backlinks(of d: Destination) -> [LinkRef] {
+        switch d {
+        case let .note(i): return backlinks[i]
+        case let .attachment(i): return attachmentBacklinks[i]
+        case let .ghost(i): return ghostBacklinks[i]
+        }
+    }
+
+    /// Resolves `target` as a link written in a note at the vault root would.
+    public func resolve(_ target: String) -> Destination? {
+        let path = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        return files.resolve(path.trimmingSpaces, from: "").destination
+    }
+
+    /// Notes whose aliases include `alias` (case-insensitive).
+    public func notes(withAlias alias: String) -> [Int] { aliasIndex[alias.folded] ?? [] }
+
+    /// The ghost node for an unresolved target, if any link wants it.
+    public func ghost(named name: String) -> Int? { ghostIndex[name.folded] }
+
+    /// Notes with no links in or out (resolved ones).
+    public var orphans: [Int] {
+        notes.indices.filter { i in
+            backlinks[i].allSatisfy({ $0.note == i }) && !notes[i].links.contains { link in
+                if case let .note(t) = link.destination { return t != i }
+                if case .attachment = link.destination { return true }
+                return false
+            }
+        }
+    }
+}
+
+/// Maps `items` on all cores, keeping order.
+func parallelMap<T: Sendable, R>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)?,
+                                 _ body: @Sendable (T) -> R) -> [R] {
+    let n = items.count
+    guard n > 0 else { return [] }
+    let results = UnsafeMutableBufferPointer<R>.allocate(capacity: n)
+    defer { results.deallocate() }
+    let box = UnsafeSendable(results)
+    let counter = ProgressCounter()
+    let chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = c * n / chunks, hi = (c + 1) * n / chunks
+        for i in lo..<hi {
+            (box.value.baseAddress! + i).initialize(to: body(items[i]))
+        }
+        if let progress { progress(counter.add(hi - lo), n) }
+    }
+    let out = Array(results)
+    _ = results.baseAddress.map { $0.deinitialize(count: n) }
+    return out
+}
+
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+final class ProgressCounter: @unchecked Sendable {
+    private var count = 0
+    private var lock = pthread_mutex_t()
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+    func add(_ k: Int) -> Int {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        count += k
+        return count
+    }
+}
+
+enum ProcessInfoLite {
+    static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

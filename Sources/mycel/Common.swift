@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import VaultKit
+
+/// Options every command shares.
+struct VaultOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The vault folder.", valueName: "path"))
+    var vault: String?
+
+    @Flag(name: .long, help: "Print JSON for scripts instead of text.")
+    var json = false
+
+    /// Loads the vault, showing a progress line on a terminal when it takes a while.
+    func load() throws -> Vault {
+        let located = VaultLocator.locate(
+            option: vault, environment: ProcessInfo.processInfo.environment,
+            currentFolder: FileManager.default.currentDirectoryPath)
+        let progress = isatty(2) != 0 ? ProgressLine() : nil
+        var callback: (@Sendable (Int, Int) -> Void)?
+        if let progress { callback = { done, total in progress.update(done, total) } }
+        do {
+            let v = try Vault.load(at: located.path, progress: callback)
+            progress?.finish()
+            return v
+        } catch {
+            progress?.finish()
+            throw CLIError("cannot open the vault: \(error)" + (located.source == .environment ? " (from $MYCEL_VAULT)" : ""),
+                           status: 2)
+        }
+    }
+}
+
+/// A progress line on stderr, shown only once loading has taken longer than a blink.
+final class ProgressLine: @unchecked Sendable {
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var shown = false
+    private let lock = NSLock()
+
+    func update(_ done: Int, _ total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(started) > 0.25, now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = now
+        shown = true
+        FileHandle.standardError.write(Data("\rmycel: reading notes \(done)/\(total)".utf8))
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// An error for the user: printed as `mycel: message` on stderr, with an exit status.
+struct CLIError: Error, CustomStringConvertible {
+    let message: String
+    let status: Int32
+    init(_ message: String, status: Int32 = 1) {
+        self.message = message
+        self.status = status
+    }
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning `CLIError` into a message and an exit status.
+    func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as CLIError {
+            FileHandle.standardError.write(Data("mycel: \(e.message)\n".utf8))
+            throw ExitCode(e.status)
+        }
+    }
+}
+
+/// Prints a value as pretty, key-sorted JSON.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// Writes text to stdout (buffered by the caller for long outputs).
+func out(_ s: String) {
+    print(s)
+}
+
+extension Vault {
+    /// Resolves a NOTE argument to a note, or explains what it named instead.
+    func requireNote(_ query: String) throws -> Int {
+        switch lookup(query) {
+        case let .note(i, _):
+            return i
+        case let .attachment(i):
+            throw CLIError("\"\(query)\" is an attachment (\(attachments[i].path)), not a note")
+        case let .ghost(g):
+            let wanted = Set(ghostBacklinks[g].map(\.note)).count
+            throw CLIError("no note \"\(query)\" exists yet; \(wanted) note\(wanted == 1 ? "" : "s") link to it (see: mycel backlinks \"\(query)\")")
+        case let .notFound(suggestions):
+            var message = "no note matches \"\(query)\""
+            if !suggestions.isEmpty {
+                message += "\nclosest names:\n" + suggestions.map { "  \($0)" }.joined(separator: "\n")
+            }
+            throw CLIError(message)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import VaultKit
+
+@main
+struct Mycel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mycel",
+        abstract: "Read a vault of linked Markdown notes from the terminal.",
+        discussion: """
+        The vault is --vault, else $MYCEL_VAULT, else the nearest enclosing folder that \
+        holds .obsidian/, else the current folder. Every command takes --json.
+
+        A NOTE argument is resolved like a [[link]] written at the vault root (path or \
+        file name, .md optional, case-insensitive), then by title, then by alias.
+
+        Examples:
+          mycel stats --vault ~/notes
+          mycel backlinks "network nations"
+          mycel links writing/citizen --json
+          mycel tags governance
+          mycel check || echo "the vault has problems"
+        """,
+        subcommands: [Stats.self, Show.self, Links.self, Backlinks.self, Tags.self, Check.self, Export.self],
+        defaultSubcommand: Stats.self
+    )
+}
