@@ -37,7 +37,22 @@ enum Scanner {
         var stack: [(abs: String, rel: String)] = [(realRoot, "")]
         let rootPrefix = realRoot == "/" ? "/" : realRoot + "/"
 
-        while let (dirAbs, dirRel) = stack.popLast() {
+        // Folders reached through a symbolic link wait until every real folder has been
+        // walked, so a folder is always listed under its real path when it has one.
+        var deferred: [(abs: String, rel: String, key: FileKey)] = []
+
+        while true {
+            if stack.isEmpty {
+                guard !deferred.isEmpty else { break }
+                let d = deferred.removeFirst()
+                if visited.insert(d.key).inserted {
+                    stack.append((d.abs, d.rel))
+                } else {
+                    issues.append(ScanIssue(kind: .symlinkLoop, path: d.rel, detail: "folder already in the vault at another path"))
+                }
+                continue
+            }
+            let (dirAbs, dirRel) = stack.removeLast()
             guard let dir = opendir(dirAbs) else {
                 issues.append(ScanIssue(kind: .unreadableFolder, path: dirRel, detail: String(cString: strerror(errno))))
                 continue
@@ -71,11 +86,7 @@ enum Scanner {
                     guard stat(target, &s) == 0 else { continue }
                     type = dtype(s.st_mode)
                     if type == UInt8(DT_DIR) {
-                        if !visited.insert(FileKey(s)).inserted {
-                            issues.append(ScanIssue(kind: .symlinkLoop, path: rel, detail: "folder already in the vault at another path"))
-                            continue
-                        }
-                        subfolders.append((abs, rel))
+                        deferred.append((abs, rel, FileKey(s)))
                         continue
                     }
                 }

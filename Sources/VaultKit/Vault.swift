@@ -33,6 +33,12 @@ public struct Vault: Sendable {
     /// in `diagnostics`; only a missing or unreadable root throws.
     /// `progress` is called from the loading threads with the count of files read so far.
     public static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(VaultError) -> Vault {
+        try load(at: root, progress: progress, reader: Scanner.read)
+    }
+
+    /// `reader` is replaceable so tests can make a file fail or vanish mid-load.
+    static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)?,
+                     reader: @escaping @Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>) throws(VaultError) -> Vault {
         let started = monotonicSeconds()
         let (files, scanIssues) = try Scanner.scan(root: root)
         let noteFiles = files.filter(\.isNote)
@@ -40,7 +46,7 @@ public struct Vault: Sendable {
 
         // Read and parse every note in parallel.
         let parsed = parallelMap(noteFiles, progress: progress) { file -> Result<ParsedNote, Scanner.ReadFailure> in
-            Scanner.read(file.absolutePath).map(NoteParser.parse)
+            reader(file.absolutePath).map(NoteParser.parse)
         }
 
         var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)

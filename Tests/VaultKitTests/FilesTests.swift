@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import VaultKit
+
+@Suite("Files")
+struct FilesTests {
+    @Test("hidden files and folders are skipped")
+    func hiddenSkipped() throws {
+        let d = TempDir()
+        d.write("a.md", "A")
+        d.write(".obsidian/workspace.md", "no")
+        d.write(".trash/old.md", "no")
+        d.write("sub/.hidden.md", "no")
+        d.write("sub/b.md", "B")
+        let v = try Vault.load(at: d.path)
+        #expect(v.notes.map(\.path) == ["a.md", "sub/b.md"])
+    }
+
+    @Test("symbolic links: followed inside the vault, never out of it, never in a loop")
+    func symlinks() throws {
+        let outside = TempDir()
+        outside.write("secret.md", "[[x]]")
+        let d = TempDir()
+        d.write("real/n.md", "N")
+        d.symlink("alias-dir", to: d.path + "/real")     // same folder again: skipped as a loop
+        d.symlink("real/up", to: d.path)                 // points back up: loop
+        d.symlink("out", to: outside.path)               // leaves the vault
+        d.symlink("link.md", to: d.path + "/real/n.md")  // a file link inside: followed
+        d.symlink("dangling.md", to: d.path + "/nope.md")
+        let v = try Vault.load(at: d.path)
+        #expect(v.notes.map(\.path).sorted() == ["link.md", "real/n.md"])
+        let kinds = v.diagnostics.map(\.kind)
+        #expect(kinds.contains(.symlinkOutside))
+        #expect(kinds.contains(.symlinkLoop))
+        #expect(!v.notes.contains { $0.path.contains("secret") })
+    }
+
+    @Test("attachments are indexed and links can point at them")
+    func attachments() throws {
+        let d = TempDir()
+        d.write("n.md", "![[pic.png]] and [[doc.pdf]] and [[board.canvas]] and [[pic]]")
+        d.write("img/pic.png", [0x89, 0x50])
+        d.write("doc.pdf", "pdf")
+        d.write("board.canvas", "{}")
+        let v = try Vault.load(at: d.path)
+        #expect(v.attachments.map(\.path) == ["board.canvas", "doc.pdf", "img/pic.png"])
+        // Other files need their extension: `[[pic]]` is unresolved.
+        #expect(v.targets("n.md") == ["img/pic.png", "doc.pdf", "board.canvas", "ghost:pic"])
+        #expect(v.attachmentBacklinks[2].map(\.note) == [0])
+    }
+
+    @Test("id is the path without .md; name is the file name; title falls back to the name")
+    func idNameTitle() {
+        let v = vault(["writing/citizen.md": "---\ntitle: The Citizen\n---\nx", "writing/plain.md": "x"])
+        let c = v.note("writing/citizen.md")
+        #expect(c.id == "writing/citizen")
+        #expect(c.name == "citizen")
+        #expect(c.title == "The Citizen")
+        #expect(v.note("writing/plain.md").title == "plain")
+    }
+
+    @Test("link resolution never uses the title")
+    func titleNotATarget() {
+        let v = vault(["a.md": "---\ntitle: Alpha\n---\n", "b.md": "[[Alpha]] [[a]]"])
+        #expect(v.targets("b.md") == ["ghost:alpha", "a.md"])
+    }
+
+    @Test("invalid UTF-8 decodes leniently; CRLF is accepted")
+    func lenientDecoding() throws {
+        let d = TempDir()
+        d.write("bad.md", [0x61, 0xFF, 0xFE, 0x20] + Array("[[good]]\r\n#tag\r\n".utf8))
+        d.write("crlf.md", "---\r\ntitle: Win\r\ntags: [x]\r\n---\r\nBody [[bad]]\r\n")
+        d.write("good.md", "")
+        let v = try Vault.load(at: d.path)
+        let bad = v.note("bad.md")
+        #expect(bad.invalidUTF8)
+        #expect(bad.text.hasPrefix("a\u{FFFD}\u{FFFD} "))
+        #expect(v.targets("bad.md") == ["good.md"])
+        #expect(bad.tags == ["tag"])
+        #expect(v.note("crlf.md").title == "Win")
+        #expect(v.note("crlf.md").tags == ["x"])
+        #expect(v.targets("crlf.md") == ["bad.md"])
+        #expect(v.diagnostics.contains { $0.kind == .invalidUTF8 && $0.path == "bad.md" })
+    }
+
+    @Test("a leading BOM is skipped before the frontmatter, and check warns")
+    func bom() {
+        let v = vault(["b.md": "\u{FEFF}---\ntitle: Bommed\n---\nhi"])
+        #expect(v.note("b.md").title == "Bommed")
+        #expect(v.diagnostics.contains { $0.kind == .bom && $0.path == "b.md" })
+    }
+
+    @Test("a file that cannot be read (or vanished while loading) is reported; the rest still loads")
+    func unreadable() throws {
+        let d = TempDir()
+        d.write("ok.md", "[[locked]]")
+        d.write("locked.md", "y")
+        let v = try Vault.load(at: d.path, progress: nil) { path in
+            path.hasSuffix("/locked.md") ? .failure(Scanner.ReadFailure(message: "Permission denied")) : Scanner.read(path)
+        }
+        #expect(v.notes.map(\.path) == ["locked.md", "ok.md"])
+        #expect(v.targets("ok.md") == ["locked.md"])
+        #expect(v.diagnostics.contains { $0.kind == .unreadable && $0.path == "locked.md" && $0.message.contains("Permission denied") })
+    }
+
+    @Test("a missing vault folder is an error, not a crash")
+    func missingRoot() {
+        #expect(throws: VaultError.self) { try Vault.load(at: "/nonexistent/mycel/vault") }
+    }
+
+    @Test("loading twice gives the same graph (parallel loading is deterministic)")
+    func deterministic() throws {
+        let d = TempDir()
+        for i in 0..<300 { d.write("f\(i % 7)/n\(i).md", "[[n\((i * 13) % 300)]] #t\(i % 5)") }
+        let a = try Vault.load(at: d.path), b = try Vault.load(at: d.path)
+        #expect(a.notes.map(\.path) == b.notes.map(\.path))
+        #expect(a.notes.map { $0.links.map(\.destination) } == b.notes.map { $0.links.map(\.destination) })
+        #expect(a.backlinks == b.backlinks)
+    }
+}

@@ -1,0 +1,127 @@
+import Testing
+@testable import VaultKit
+
+@Suite("Links in the body")
+struct LinkTests {
+    @Test("wikilink parts: target, subpath, display; trimmed; embeds; single line")
+    func parts() {
+        let v = vault(["n.md": "[[ a#Sec | Shown ]] ![[a]] [[a\nb]] [[]] [[a|x|y]]", "a.md": "# Sec"])
+        let l = v.note("n.md").links
+        #expect(l.count == 3)
+        #expect(l[0].target == "a#Sec")
+        #expect(l[0].path == "a")
+        #expect(l[0].subpath == ["Sec"])
+        #expect(l[0].display == "Shown")
+        #expect(l[0].kind == .wikilink)
+        #expect(l[1].kind == .embed && l[1].isEmbed)
+        #expect(l[1].column == 21)
+        #expect(l[2].display == "x|y")
+    }
+
+    @Test("a table writes the pipe as \\|")
+    func escapedPipe() {
+        let v = vault(["t.md": "| a | b |\n|---|---|\n| [[concepts/commons\\|Commons]] | x |", "concepts/commons.md": ""])
+        let l = v.note("t.md").links[0]
+        #expect(l.target == "concepts/commons")
+        #expect(l.display == "Commons")
+        #expect(v.targets("t.md") == ["concepts/commons.md"])
+    }
+
+    @Test("self heading links, heading links, block links, chained headings")
+    func subpaths() {
+        let v = vault([
+            "n.md": "# Top\n[[#Top]] [[t#Part One]] [[t#^blk]] [[t#Part One#Inner]] [[t#Inner]] [[t#Nope]] [[t#^none]] [[t#Part One#Other]]",
+            "t.md": "# Part One\ntext ^blk\n## Inner\n# Other",
+        ])
+        let l = v.note("n.md").links
+        #expect(l[0].destination == .note(v.index("n.md")))
+        #expect(l[0].path.isEmpty && l[0].subpath == ["Top"])
+        #expect(l[1].subpathFound)
+        #expect(l[2].blockReference == "blk" && l[2].subpathFound)
+        #expect(l[3].subpath == ["Part One", "Inner"] && l[3].subpathFound)
+        #expect(l[4].subpathFound)
+        #expect(!l[5].subpathFound)
+        #expect(!l[6].subpathFound)
+        #expect(!l[7].subpathFound)  // Other is not under Part One
+        let kinds = v.diagnostics.map(\.kind)
+        #expect(kinds.filter { $0 == .missingHeading }.count == 2)
+        #expect(kinds.filter { $0 == .missingBlock }.count == 1)
+    }
+
+    @Test("heading links match after folding case and punctuation")
+    func headingFolding() {
+        let v = vault(["n.md": "[[t#what is it  anyway]] [[t#Café: Über]]", "t.md": "## What is it? (Anyway)\n# café — über"])
+        #expect(v.note("n.md").links.allSatisfy { $0.subpathFound })
+    }
+
+    @Test("Markdown links: percent-decoded, <angle> form, external schemes kept apart")
+    func markdownLinks() {
+        let v = vault([
+            "n.md": """
+            [one](folder/My%20Note.md) [two](<folder/My Note.md>) [three](folder/My%20Note.md#Part "title")
+            ![img](pic.png) [web](https://example.com/a#b) [mail](mailto:x@example.com) [self](#Local)
+            [broken](nowhere.md)
+            """,
+            "folder/My Note.md": "# Part", "pic.png": "",
+        ], attachments: ["pic.png"])
+        let n = v.note("n.md")
+        #expect(n.links.map(\.kind).allSatisfy { $0 == .markdown })
+        #expect(v.targets("n.md") == ["folder/My Note.md", "folder/My Note.md", "folder/My Note.md", "pic.png", "n.md", "ghost:nowhere.md"])
+        #expect(n.links[2].subpath == ["Part"])
+        #expect(n.links[3].isEmbed)
+        #expect(n.externalLinks.map(\.url) == ["https://example.com/a#b", "mailto:x@example.com"])
+    }
+
+    @Test("nothing counts inside code, comments, HTML or math; callouts count")
+    func masking() {
+        let text = """
+        ```
+        [[fenced]] #fencedtag
+        ```
+        ~~~~ python
+        [[tilde]]
+        ~~~~
+
+            [[indented]] #indented
+
+        `[[inline]]` ``[[double `tick`]]`` %% [[comment]] %% <!-- [[html]] -->
+        %%
+        [[multi-comment]]
+        %%
+        <!--
+        [[multi-html]]
+        -->
+
+        <div>
+        [[in-div]]
+        </div>
+
+        $[[math]]$ and $$[[display]]$$ and costs $5 and $10 [[after-dollars]]
+        $$
+        [[math-block]]
+        $$
+        > [!note] Title
+        > [[in-callout]] #calloutTag
+        - item
+            - [[nested-list-item]]
+        [[visible]] %% hidden %% [[also-visible]]
+        """
+        let v = vault(["n.md": text])
+        #expect(v.note("n.md").links.map(\.target) == ["after-dollars", "in-callout", "nested-list-item", "visible", "also-visible"])
+        #expect(v.tags("n.md") == ["calloutTag"])
+    }
+
+    @Test("an unclosed fence hides the rest of the note")
+    func unclosedFence() {
+        let v = vault(["n.md": "[[before]]\n```\n[[after]]\n"])
+        #expect(v.note("n.md").links.map(\.target) == ["before"])
+    }
+
+    @Test("links keep their line and column (columns count Unicode scalars)")
+    func positions() {
+        let v = vault(["n.md": "---\ntitle: x\n---\nfirst\n日本語 [[a]]\n"])
+        let l = v.note("n.md").links[0]
+        #expect(l.line == 5)
+        #expect(l.column == 5)
+    }
+}

@@ -1,0 +1,108 @@
+import Testing
+@testable import VaultKit
+
+@Suite("Resolving links")
+struct ResolutionTests {
+    @Test("case-insensitive, Unicode-aware: Ä equals ä, NFC equals NFD")
+    func caseAndNormalization() {
+        let nfd = "Cafe\u{301}"  // "Café" decomposed
+        let v = vault(["Äpfel.md": "", "\(nfd).md": "", "n.md": "[[äPFEL]] [[CAFÉ]] [[café]]"])
+        #expect(v.targets("n.md") == ["Äpfel.md", "\(nfd).md", "\(nfd).md"])
+    }
+
+    @Test(".md is optional for notes; other files need their extension")
+    func extensions() {
+        let v = vault(["a.md": "", "n.md": "[[a]] [[a.md]] [[A.MD]] [[img.png]] [[img]]"], attachments: ["img.png"])
+        #expect(v.targets("n.md") == ["a.md", "a.md", "a.md", "img.png", "ghost:img"])
+    }
+
+    @Test("rule 1: an exact vault path wins over a same-named file elsewhere")
+    func exactPath() {
+        let v = vault(["x/note.md": "", "note.md": "", "y/deep/n.md": "[[x/note]] [[note]]", "y/deep/note.md": ""])
+        // [[note]] is exactly the root note.md's path: rule 1 beats the same-folder rule.
+        #expect(v.targets("y/deep/n.md") == ["x/note.md", "note.md"])
+    }
+
+    @Test("./, ../ and / are relative to the source folder or the root")
+    func relative() {
+        let v = vault([
+            "a/b/n.md": "[[./sib]] [[../up]] [[/top]] [[../../top]] [[../../../out]] [[./missing]]",
+            "a/b/sib.md": "", "a/up.md": "", "top.md": "", "a/b/top.md": "",
+        ])
+        #expect(v.targets("a/b/n.md") == ["a/b/sib.md", "a/up.md", "top.md", "top.md", "ghost:../../../out", "ghost:./missing"])
+        #expect(v.note("a/b/n.md").links[4].escapesVault)
+        #expect(v.diagnostics.contains { $0.kind == .linkOutsideVault })
+    }
+
+    @Test("rule 2: a file in the source note's own folder wins")
+    func sameFolder() {
+        let v = vault(["p/notes.md": "", "q/notes.md": "", "q/n.md": "[[notes]]", "p/n.md": "[[notes]]"])
+        #expect(v.targets("q/n.md") == ["q/notes.md"])
+        #expect(v.targets("p/n.md") == ["p/notes.md"])
+        #expect(!v.diagnostics.contains { $0.kind == .ambiguousLink })
+    }
+
+    @Test("rule 3: else the shortest path string; check names the others")
+    func shortestPath() {
+        let v = vault(["projects/mycel/notes.md": "", "projects/garden/notes.md": "", "n.md": "[[notes]]"])
+        // 23 characters beat 24.
+        #expect(v.targets("n.md") == ["projects/mycel/notes.md"])
+        let link = v.note("n.md").links[0]
+        #expect(link.alternatives == [.note(v.index("projects/garden/notes.md"))])
+        #expect(v.diagnostics.contains { $0.kind == .ambiguousLink && $0.message.contains("projects/garden/notes.md") })
+    }
+
+    @Test("a path-qualified link matches a path suffix on whole segments only")
+    func suffix() {
+        let v = vault(["a/b/Note.md": "", "ab/Note.md": "", "n.md": "[[b/Note]] [[B/note.md]] [[a/b/Note]] [[x/b/Note]]"])
+        #expect(v.targets("n.md") == ["a/b/Note.md", "a/b/Note.md", "a/b/Note.md", "ghost:x/b/note"])
+    }
+
+    @Test("an alias is not a link target, but an alias-only link is flagged")
+    func aliasOnly() {
+        let v = vault([
+            "network-nations.md": "---\naliases: [network states]\n---\n",
+            "shared1.md": "---\naliases: [twin]\n---\n", "shared2.md": "---\naliases: [Twin]\n---\n",
+            "n.md": "[[Network States]] [[twin]] [[nobody]]",
+        ])
+        let links = v.note("n.md").links
+        #expect(v.targets("n.md") == ["ghost:network states", "ghost:twin", "ghost:nobody"])
+        #expect(links[0].aliasOf == v.index("network-nations.md"))
+        #expect(links[1].aliasOf == nil)  // two notes carry it: not followable
+        #expect(v.diagnostics.filter { $0.kind == .aliasLink }.count == 1)
+        #expect(v.diagnostics.filter { $0.kind == .brokenLink }.count == 2)
+    }
+
+    @Test("ghost nodes are keyed by the lower-cased target and keep backlinks")
+    func ghosts() {
+        let v = vault(["a.md": "[[Future Note]] [[future note#x]]", "b.md": "---\nrelated: [FUTURE NOTE]\n---\n"])
+        #expect(v.ghosts.count == 1)
+        #expect(v.ghosts[0].key == "future note")
+        #expect(v.ghosts[0].name == "Future Note")
+        #expect(v.ghostBacklinks[0].map(\.note) == [v.index("a.md"), v.index("a.md"), v.index("b.md")])
+        #expect(v.ghost(named: "FUTURE note") == 0)
+    }
+
+    @Test("backlinks keep the line and column of each link")
+    func backlinkPositions() {
+        let v = vault(["t.md": "", "a.md": "one\ntwo [[t]]\n  - x ![[t]]"])
+        let refs = v.backlinks[v.index("t.md")]
+        #expect(refs.map { v.link($0).line } == [2, 3])
+        #expect(refs.map { v.link($0).column } == [5, 7])
+        #expect(v.notes[refs[1].note].lineText(3) == "  - x ![[t]]")
+    }
+
+    @Test("lookup of a NOTE argument: link, title, alias, ghost, suggestions")
+    func lookup() {
+        let v = vault([
+            "concepts/network-nations.md": "---\ntitle: Network Nations\naliases: [network states]\n---\n",
+            "n.md": "[[wanted]]",
+        ])
+        let i = v.index("concepts/network-nations.md")
+        #expect(v.lookup("network-nations") == .note(i, via: .link))
+        #expect(v.lookup("network nations") == .note(i, via: .title))
+        #expect(v.lookup("Network States") == .note(i, via: .alias("network states")))
+        #expect(v.lookup("wanted") == .ghost(0))
+        #expect(v.lookup("netwrk-nation") == .notFound(suggestions: ["concepts/network-nations"]))
+    }
+}
