@@ -22,15 +22,19 @@ public indirect enum PropertyValue: Sendable, Equatable {
         return quoted || !YAMLCore.isNonString(s)
     }
 
-    /// Every scalar text inside the value, with the line it was written on.
-    func forEachScalar(_ body: (String, Int) -> Void, line: Int) {
-        switch self {
-        case .null: break
-        case let .scalar(s, _): body(s, line)
-        case let .list(items): for item in items { item.forEachScalar(body, line: line) }
-        case let .map(props): for p in props { p.value.forEachScalar(body, line: p.line) }
-        }
-    }
+}
+
+/// Where a frontmatter scalar was written, for locating the links inside it.
+struct ScalarSite {
+    /// The top-level property holding it.
+    var key: String
+    var text: String
+    /// One-based file line and column of the scalar (of its opening quote when quoted).
+    var line: Int
+    var column: Int
+    var quoted: Bool
+    /// 0 for the property's own value, 1 for an item of its list, more when nested deeper.
+    var depth: Int
 }
 
 /// One `key: value` pair of the frontmatter, with the one-based file line of its key.
@@ -89,6 +93,12 @@ enum Frontmatter {
     /// Parses the YAML of a block into ordered properties. Throws `FrontmatterError` with the
     /// file line of the problem.
     static func parse(_ yaml: String, firstLine: Int) throws(FrontmatterError) -> [Property] {
+        var sites: [ScalarSite] = []
+        return try parse(yaml, firstLine: firstLine, sites: &sites)
+    }
+
+    /// Parses and also lists every scalar with its position.
+    static func parse(_ yaml: String, firstLine: Int, sites: inout [ScalarSite]) throws(FrontmatterError) -> [Property] {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -104,10 +114,20 @@ enum Frontmatter {
                 line: (node.mark?.line ?? 1) + firstLine - 1, column: node.mark?.column ?? 1,
                 message: "frontmatter is not a set of key: value pairs")
         }
-        return try properties(mapping, firstLine: firstLine)
+        var context = Context(firstLine: firstLine, sites: [])
+        let props = try properties(mapping, &context, key: nil, depth: 0)
+        sites = context.sites
+        return props
     }
 
-    private static func properties(_ mapping: Node.Mapping, firstLine: Int) throws(FrontmatterError) -> [Property] {
+    private struct Context {
+        let firstLine: Int
+        var sites: [ScalarSite]
+    }
+
+    private static func properties(_ mapping: Node.Mapping, _ context: inout Context, key topKey: String?,
+                                   depth: Int) throws(FrontmatterError) -> [Property] {
+        let firstLine = context.firstLine
         var out: [Property] = []
         for (k, v) in mapping {
             let line = (k.mark?.line ?? 1) + firstLine - 1
@@ -117,24 +137,30 @@ enum Frontmatter {
                 throw FrontmatterError(line: line, column: k.mark?.column ?? 1,
                                        message: "a key that is itself a list or mapping (an unquoted {{placeholder}}? quote it)")
             }
-            out.append(Property(key: key, value: try value(v, firstLine: firstLine), line: line))
+            let value = try value(v, &context, key: topKey ?? key, depth: topKey == nil ? 0 : depth + 1)
+            out.append(Property(key: key, value: value, line: line))
         }
         return out
     }
 
-    private static func value(_ node: Node, firstLine: Int) throws(FrontmatterError) -> PropertyValue {
+    private static func value(_ node: Node, _ context: inout Context, key: String,
+                              depth: Int) throws(FrontmatterError) -> PropertyValue {
         switch node {
         case let .scalar(s):
             if s.style == .plain && (s.string.isEmpty || s.string == "~" || YAMLCore.isNull(s.string)) {
                 return .null
             }
-            return .scalar(s.string, quoted: s.style != .plain)
+            let quoted = s.style != .plain
+            context.sites.append(ScalarSite(
+                key: key, text: s.string, line: (s.mark?.line ?? 1) + context.firstLine - 1,
+                column: s.mark?.column ?? 1, quoted: quoted, depth: depth))
+            return .scalar(s.string, quoted: quoted)
         case let .sequence(seq):
             var items: [PropertyValue] = []
-            for item in seq { items.append(try value(item, firstLine: firstLine)) }
+            for item in seq { items.append(try value(item, &context, key: key, depth: depth + 1)) }
             return .list(items)
         case let .mapping(m):
-            return .map(try properties(m, firstLine: firstLine))
+            return .map(try properties(m, &context, key: key, depth: depth))
         case .alias:
             return .null
         }

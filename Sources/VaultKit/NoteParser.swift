@@ -74,8 +74,10 @@ enum NoteParser {
             bodyStart = block.bodyStart
             let yaml = decode(bytes, block.yamlRange)
             do {
-                note.properties = try Frontmatter.parse(yaml, firstLine: block.firstLine)
+                var sites: [ScalarSite] = []
+                note.properties = try Frontmatter.parse(yaml, firstLine: block.firstLine, sites: &sites)
                 readProperties(&note)
+                frontmatterLinks(sites, &note)
             } catch {
                 note.frontmatterError = error
             }
@@ -132,33 +134,35 @@ enum NoteParser {
             }
         }
 
-        // Links in frontmatter: every string with [[...]], at any depth; and `related` names.
-        for p in note.properties {
-            p.value.forEachScalar({ text, line in
-                for link in wikilinks(inProperty: text, key: p.key, line: line) { note.links.append(link) }
-            }, line: p.line)
-            if p.key.folded == "related" {
-                let items: [PropertyValue]
-                if case let .list(l) = p.value { items = l } else { items = [p.value] }
-                for item in items {
-                    guard let s = item.text?.trimmingSpaces, !s.isEmpty, !s.contains("[[") else { continue }
-                    note.links.append(Link(kind: .frontmatter, target: s, display: nil, isEmbed: false,
-                                           line: p.line, column: 1, property: p.key))
-                }
+    }
+
+    /// Links in frontmatter: every string with `[[...]]`, at any depth (Obsidian 1.4+); and the
+    /// plain names of `related` (its own value or its list items).
+    private static func frontmatterLinks(_ sites: [ScalarSite], _ note: inout ParsedNote) {
+        for site in sites {
+            if site.text.contains("[[") {
+                for link in wikilinks(inProperty: site, key: site.key) { note.links.append(link) }
+            } else if site.key.folded == "related", site.depth <= 1 {
+                let name = site.text.trimmingSpaces
+                guard !name.isEmpty else { continue }
+                note.links.append(Link(kind: .frontmatter, target: name, display: nil, isEmbed: false,
+                                       line: site.line, column: site.column, property: site.key))
             }
         }
     }
 
-    private static func wikilinks(inProperty text: String, key: String, line: Int) -> [Link] {
-        guard text.contains("[[") else { return [] }
-        let b = Array(text.utf8)
+    private static func wikilinks(inProperty site: ScalarSite, key: String) -> [Link] {
+        let b = Array(site.text.utf8)
         var out: [Link] = []
         var i = 0
         while i + 1 < b.count {
             if b[i] == lbracket, b[i + 1] == lbracket, let w = parseWikilink(b, i, b.count) {
                 let embed = i > 0 && b[i - 1] == excl
+                let start = embed ? i - 1 : i
+                // Columns are exact for one-line scalars, the usual case.
+                let column = site.column + (site.quoted ? 1 : 0) + scalarCount(b, 0..<start)
                 out.append(Link(kind: .frontmatter, target: w.target, display: w.display, isEmbed: embed,
-                                line: line, column: 1, property: key))
+                                line: site.line, column: column, property: key))
                 i = w.end
             } else {
                 i += 1

@@ -106,9 +106,13 @@ struct FrontmatterTests {
         ])
         let links = v.note("n.md").links
         let fm = links.filter { $0.kind == .frontmatter }
-        #expect(fm.map(\.target) == ["a", "b", "c#H", "b", "a", "d"])
+        #expect(fm.map(\.target) == ["a", "b", "c#H", "a", "d", "b"])
         #expect(fm.map(\.property) == ["source", "nested", "nested", "related", "related", "related"])
         #expect(fm[0].line == 2)
+        #expect(fm[0].column == 10)
+        #expect(fm[1].line == 5)
+        #expect(fm[2].column == 26)
+        #expect(fm[3].line == 6 && fm[3].column == 11)
         #expect(fm[1].display == "Bee")
         #expect(links.filter { $0.kind != .frontmatter }.map(\.kind) == [.wikilink])
         #expect(v.backlinks[v.index("a.md")].count == 3)
