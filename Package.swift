@@ -31,6 +31,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes generated vaults to disk for `make bench` and manual trials.
+        .executableTarget(
+            name: "vaultgen",
+            dependencies: ["VaultGenerator"]
+        ),
         .testTarget(
             name: "VaultKitTests",
             dependencies: ["VaultKit", "VaultGenerator"]

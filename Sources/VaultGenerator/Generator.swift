@@ -33,6 +33,13 @@ public struct VaultGenerator {
         public var to: String?
         /// For unresolved links that name an alias: the path of the note carrying it.
         public var aliasOf: String?
+
+        public init(written: String, kind: String, to: String?, aliasOf: String? = nil) {
+            self.written = written
+            self.kind = kind
+            self.to = to
+            self.aliasOf = aliasOf
+        }
     }
 
     public struct Truth: Codable, Sendable {
@@ -66,11 +73,18 @@ public struct VaultGenerator {
         var plans: [Plan] = []
         plans.reserveCapacity(n)
         for i in 0..<n {
-            // A few names repeat across folders (`readme`), one of them at the root.
-            let duplicate = i % 97 == 0
-            let folder = i == 0 ? "" : folders[Int(rng.next() % UInt64(folders.count))]
+            // Two families of repeated names: `readme` (one at the root, so a bare
+            // `[[readme]]` is an exact path) and `index` (never at the root, so the
+            // same-folder and shortest-path rules decide). Each family uses distinct folders.
+            var folder = i == 0 ? "" : folders[Int(rng.next() % UInt64(folders.count))]
             var name: String
-            if duplicate { name = "readme" }
+            if i % 97 == 0 {
+                name = "readme"
+                if i > 0 { folder = folders[(i / 97) % folders.count] }
+            } else if i % 89 == 1 {
+                name = "index"
+                folder = folders[(i / 89 + folders.count / 2) % folders.count]
+            }
             else if i % 11 == 0 { name = "note \(i) with spaces" }
             else if i % 13 == 0 { name = "菌糸-\(i)" }
             else { name = "\(Self.words[i % Self.words.count])-\(i)" }
@@ -81,8 +95,12 @@ public struct VaultGenerator {
             plans.append(Plan(path: id + ".md", id: id, folder: folder, name: name, title: title,
                               aliases: aliases, headings: ["Overview", "Details \(i)"]))
         }
-        // Shortest-path winner among the `readme` notes is the root one (note 0).
-        let readmeWinner = plans[0].path
+        // How a bare `[[index]]` resolves, by the rules: same folder, else shortest path.
+        let indexNotes = plans.filter { $0.name == "index" }
+        let shortestIndex = indexNotes.min { a, b in
+            a.path.count != b.path.count ? a.path.count < b.path.count : a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+        }?.path
+        let indexByFolder = Dictionary(indexNotes.map { ($0.folder, $0.path) }, uniquingKeysWith: { a, _ in a })
 
         var files: [String: String] = [:]
         var truths: [NoteTruth] = []
@@ -103,7 +121,7 @@ public struct VaultGenerator {
             func target(_ k: UInt64) -> Int { Int((UInt64(i) &+ 1 &+ k) % UInt64(n)) }
             // Frontmatter links: `related` by name, a property holding a wikilink.
             let r = target(rng.next() % 50)
-            if plans[r].name != "readme" {
+            if plans[r].name != "readme" && plans[r].name != "index" {
                 fm += "related: [\(plans[r].name)]\n"
                 links.append(LinkTruth(written: plans[r].name, kind: "frontmatter", to: plans[r].path))
             }
@@ -123,8 +141,9 @@ public struct VaultGenerator {
                 let expected: String
                 // How a bare name resolves, by construction.
                 if tp.name == "readme" {
-                    let local = plans.first(where: { $0.name == "readme" && $0.folder == p.folder })
-                    expected = local?.path ?? readmeWinner
+                    expected = plans[0].path  // `readme` is exactly the root note's path
+                } else if tp.name == "index" {
+                    expected = indexByFolder[p.folder] ?? shortestIndex!
                 } else {
                     expected = tp.path
                 }
@@ -216,13 +235,14 @@ public struct VaultGenerator {
     }
 
     static func folders(count: Int) -> [String] {
-        var out: [String] = []
+        var out: [String] = []  // distinct folders, so repeated names never share one
         let top = ["garden", "projects", "people", "places", "journal", "concepts", "读书", "archive"]
         var k = 0
         while out.count < count {
             let a = top[k % top.count]
             let b = "area-\(k / top.count)"
-            out.append(k % 3 == 0 ? a : k % 3 == 1 ? a + "/" + b : a + "/" + b + "/deep-\(k % 5)")
+            let folder = k % 3 == 0 ? a : k % 3 == 1 ? a + "/" + b : a + "/" + b + "/deep-\(k % 5)"
+            if !out.contains(folder) { out.append(folder) }
             k += 1
         }
         return out

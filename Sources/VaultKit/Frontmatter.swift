@@ -101,7 +101,10 @@ enum Frontmatter {
     static func parse(_ yaml: String, firstLine: Int, sites: inout [ScalarSite]) throws(FrontmatterError) -> [Property] {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // The basic resolver: every scalar stays text (we read raw strings, YAML 1.2 style),
+            // and it skips the regular-expression matching of the default one. UTF-8 is given
+            // explicitly so Yams does not consult the environment for each note.
+            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw describe(error, firstLine: firstLine)
         } catch {

@@ -50,9 +50,15 @@ public struct Link: Sendable, Equatable {
         self.line = line
         self.column = column
         self.property = property
-        var parts = target.split(separator: "#", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-        self.path = parts.isEmpty ? "" : parts.removeFirst()
-        self.subpath = parts.filter { !$0.isEmpty }
+        if !target.utf8.contains(UInt8(ascii: "#")) {
+            self.path = target
+            self.subpath = []
+        } else {
+            var parts = target.utf8.split(separator: UInt8(ascii: "#"), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
+            self.path = parts.removeFirst()
+            self.subpath = parts.filter { !$0.isEmpty }
+        }
     }
 
     /// The block id named by the subpath (`note#^id`), if any.
@@ -122,6 +128,15 @@ public struct Note: Sendable {
         var s = String(text[start..<i])
         if s.hasSuffix("\r") { s.removeLast() }
         return s
+    }
+
+    /// True when the note has the heading chain or block a link's subpath names.
+    func has(subpath link: Link) -> Bool {
+        if let block = link.blockReference {
+            let wanted = block.folded
+            return blockIDs.contains { $0.id.folded == wanted }
+        }
+        return HeadingMatch.find(link.subpath, in: headings)
     }
 
     /// The body without the frontmatter.

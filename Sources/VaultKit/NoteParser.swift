@@ -13,6 +13,15 @@ public struct Heading: Sendable, Equatable {
     public let level: Int
     public let text: String
     public let line: Int
+    /// The text folded for matching heading links (case and punctuation).
+    let key: String
+
+    init(level: Int, text: String, line: Int) {
+        self.level = level
+        self.text = text
+        self.line = line
+        self.key = HeadingMatch.fold(text)
+    }
 }
 
 /// A block id (`^id`) and the line it was written on.
@@ -140,7 +149,7 @@ enum NoteParser {
     /// plain names of `related` (its own value or its list items).
     private static func frontmatterLinks(_ sites: [ScalarSite], _ note: inout ParsedNote) {
         for site in sites {
-            if site.text.contains("[[") {
+            if site.text.utf8.containsPair(lbracket, lbracket) {
                 for link in wikilinks(inProperty: site, key: site.key) { note.links.append(link) }
             } else if site.key.folded == "related", site.depth <= 1 {
                 let name = site.text.trimmingSpaces

@@ -18,6 +18,12 @@ struct FileIndex: Sendable {
     private(set) var byName: [String: [Destination]] = [:]
     private let notePaths: [String]
     private let attachmentPaths: [String]
+    /// Folded paths without `.md` (notes) or with extension (attachments), for suffix matches.
+    private let noteKeys: [String]
+    private let attachmentKeys: [String]
+    /// Path lengths in characters, for the shortest-path rule.
+    private let noteLengths: [Int]
+    private let attachmentLengths: [Int]
     private let noteFolders: [String]
     private let attachmentFolders: [String]
 
@@ -25,17 +31,21 @@ struct FileIndex: Sendable {
          attachments: [(path: String, name: String, folder: String)]) {
         notePaths = notes.map(\.path)
         attachmentPaths = attachments.map(\.path)
+        noteKeys = notes.map { $0.id.folded }
+        attachmentKeys = attachments.map { $0.path.folded }
+        noteLengths = notes.map { $0.path.count }
+        attachmentLengths = attachments.map { $0.path.count }
         noteFolders = notes.map { $0.folder.folded }
         attachmentFolders = attachments.map { $0.folder.folded }
         notesByID.reserveCapacity(notes.count)
         byName.reserveCapacity(notes.count + attachments.count)
         for (i, n) in notes.enumerated() {
-            let key = n.id.folded
+            let key = noteKeys[i]
             if notesByID[key] == nil { notesByID[key] = i }
             byName[n.name.folded, default: []].append(.note(i))
         }
         for (i, a) in attachments.enumerated() {
-            let key = a.path.folded
+            let key = attachmentKeys[i]
             if attachmentsByPath[key] == nil { attachmentsByPath[key] = i }
             byName[a.name.folded, default: []].append(.attachment(i))
         }
@@ -46,6 +56,22 @@ struct FileIndex: Sendable {
         case let .note(i): return notePaths[i]
         case let .attachment(i): return attachmentPaths[i]
         case .ghost: return ""
+        }
+    }
+
+    private func key(of d: Destination) -> String {
+        switch d {
+        case let .note(i): return noteKeys[i]
+        case let .attachment(i): return attachmentKeys[i]
+        case .ghost: return ""
+        }
+    }
+
+    private func length(of d: Destination) -> Int {
+        switch d {
+        case let .note(i): return noteLengths[i]
+        case let .attachment(i): return attachmentLengths[i]
+        case .ghost: return 0
         }
     }
 
@@ -86,11 +112,7 @@ struct FileIndex: Sendable {
         if isNoteOnly { candidates = candidates.filter { if case .note = $0 { return true }; return false } }
         if segments.count > 1 {
             let suffix = "/" + stem
-            candidates = candidates.filter { d in
-                var p = path(of: d).folded
-                if case .note = d, p.hasSuffix(".md") { p.removeLast(3) }
-                return p.hasSuffix(suffix)
-            }
+            candidates = candidates.filter { key(of: $0).hasSuffix(suffix) }
         }
         switch candidates.count {
         case 0: return Resolution()
@@ -101,9 +123,9 @@ struct FileIndex: Sendable {
         let local = candidates.filter { folder(of: $0) == sourceFolded }
         if let first = local.first { return Resolution(destination: first) }
         let ranked = candidates.sorted { a, b in
-            let pa = path(of: a), pb = path(of: b)
-            if pa.count != pb.count { return pa.count < pb.count }
-            return pa.utf8.lexicographicallyPrecedes(pb.utf8)
+            let la = length(of: a), lb = length(of: b)
+            if la != lb { return la < lb }
+            return path(of: a).utf8.lexicographicallyPrecedes(path(of: b).utf8)
         }
         return Resolution(destination: ranked[0], alternatives: Array(ranked.dropFirst()))
     }
@@ -154,7 +176,7 @@ enum HeadingMatch {
             while i < headings.count {
                 let h = headings[i]
                 if h.level <= parentLevel { return false }
-                if fold(h.text) == wanted[part] {
+                if h.key == wanted[part] {
                     if part == wanted.count - 1 { return true }
                     if search(i + 1, part + 1, h.level) { return true }
                 }

@@ -149,3 +149,15 @@ func percentDecode(_ s: String) -> String {
     }
     return String(decoding: out, as: UTF8.self)
 }
+
+extension String.UTF8View {
+    /// True when two bytes occur next to each other (`[[`), without Foundation's slow path.
+    func containsPair(_ a: UInt8, _ b: UInt8) -> Bool {
+        var previous: UInt8 = 0
+        for c in self {
+            if previous == a && c == b { return true }
+            previous = c
+        }
+        return false
+    }
+}

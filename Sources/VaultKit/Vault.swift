@@ -21,6 +21,8 @@ public struct Vault: Sendable {
     public let diagnostics: [Diagnostic]
     /// Seconds spent loading (scan, read, parse, resolve, index).
     public let loadSeconds: Double
+    /// Where the load time went.
+    public let timings: LoadTimings
 
     let files: FileIndex
     /// Folded alias → notes that carry it.
@@ -40,33 +42,33 @@ public struct Vault: Sendable {
     static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)?,
                      reader: @escaping @Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>) throws(VaultError) -> Vault {
         let started = monotonicSeconds()
+        var timings = LoadTimings()
         let (files, scanIssues) = try Scanner.scan(root: root)
         let noteFiles = files.filter(\.isNote)
         let attachmentFiles = files.filter { !$0.isNote }
+        timings.scan = monotonicSeconds() - started
 
         // Read and parse every note in parallel.
-        let parsed = parallelMap(noteFiles, progress: progress) { file -> Result<ParsedNote, Scanner.ReadFailure> in
-            reader(file.absolutePath).map(NoteParser.parse)
-        }
-
-        var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
-        var notes: [Note] = []
-        notes.reserveCapacity(noteFiles.count)
-        for (file, result) in zip(noteFiles, parsed) {
-            let p: ParsedNote
-            switch result {
-            case let .success(note): p = note
-            case let .failure(failure):
-                diagnostics.append(Diagnostic(kind: .unreadable, path: file.path, message: "cannot read: \(failure.message)"))
-                p = ParsedNote()
+        let parsed = parallelMap(noteFiles, progress: progress) { file -> (Note, String?) in
+            switch reader(file.absolutePath) {
+            case let .success(bytes): return (makeNote(file.path, NoteParser.parse(bytes)), nil)
+            case let .failure(failure): return (makeNote(file.path, ParsedNote()), failure.message)
             }
-            notes.append(makeNote(file.path, p))
         }
+        var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
+        for (file, (_, failure)) in zip(noteFiles, parsed) {
+            if let failure {
+                diagnostics.append(Diagnostic(kind: .unreadable, path: file.path, message: "cannot read: \(failure)"))
+            }
+        }
+        let notes = parsed.map(\.0)
         let attachments = attachmentFiles.map { f -> Attachment in
             let (folder, name) = splitPath(f.path)
             return Attachment(path: f.path, name: name, folder: folder)
         }
-        return build(root: root, notes: notes, attachments: attachments, extraDiagnostics: diagnostics, started: started)
+        timings.parse = monotonicSeconds() - started - timings.scan
+        return build(root: root, notes: notes, attachments: attachments, extraDiagnostics: diagnostics,
+                     started: started, timings: timings)
     }
 
     /// Builds a vault from notes given as text (for tests and tools): `[path: contents]`.
@@ -78,7 +80,8 @@ public struct Vault: Sendable {
             let (folder, name) = splitPath(p)
             return Attachment(path: p, name: name, folder: folder)
         }
-        return build(root: root, notes: notes, attachments: atts, extraDiagnostics: [], started: started)
+        return build(root: root, notes: notes, attachments: atts, extraDiagnostics: [], started: started,
+                     timings: LoadTimings())
     }
 
     static func splitPath(_ path: String) -> (folder: String, name: String) {
@@ -100,7 +103,9 @@ public struct Vault: Sendable {
     }
 
     private static func build(root: String, notes inputNotes: [Note], attachments: [Attachment],
-                              extraDiagnostics: [Diagnostic], started: Double) -> Vault {
+                              extraDiagnostics: [Diagnostic], started: Double, timings: LoadTimings) -> Vault {
+        var timings = timings
+        let resolveStarted = monotonicSeconds()
         var notes = inputNotes
         let files = FileIndex(
             notes: notes.map { ($0.id, $0.path, $0.name, $0.folder) },
@@ -127,54 +132,51 @@ public struct Vault: Sendable {
         for i in notes.indices {
             let resolutions = resolved[i]
             for (k, r) in resolutions.enumerated() {
-                var link = notes[i].links[k]
-                link.escapesVault = r.escapesVault
-                link.alternatives = r.alternatives
                 let ref = LinkRef(note: i, link: k)
+                notes[i].links[k].escapesVault = r.escapesVault
+                if !r.alternatives.isEmpty { notes[i].links[k].alternatives = r.alternatives }
                 switch r.destination {
                 case let .note(t)?:
-                    link.destination = .note(t)
+                    notes[i].links[k].destination = .note(t)
                     backlinks[t].append(ref)
-                    if !link.subpath.isEmpty {
-                        let target = notes[t]
-                        if let block = link.blockReference {
-                            link.subpathFound = target.blockIDs.contains { $0.id.folded == block.folded }
-                        } else {
-                            link.subpathFound = HeadingMatch.find(link.subpath, in: target.headings)
-                        }
+                    if !notes[i].links[k].subpath.isEmpty {
+                        notes[i].links[k].subpathFound = notes[t].has(subpath: notes[i].links[k])
                     }
                 case let .attachment(t)?:
-                    link.destination = .attachment(t)
+                    notes[i].links[k].destination = .attachment(t)
                     attachmentBacklinks[t].append(ref)
                 case .ghost?, nil:
-                    let key = link.path.folded
+                    let key = notes[i].links[k].path.folded
                     let g: Int
                     if let existing = ghostIndex[key] {
                         g = existing
                     } else {
                         g = ghosts.count
                         ghostIndex[key] = g
-                        ghosts.append(Ghost(key: key, name: link.path))
+                        ghosts.append(Ghost(key: key, name: notes[i].links[k].path))
                         ghostBacklinks.append([])
                     }
-                    link.destination = .ghost(g)
+                    notes[i].links[k].destination = .ghost(g)
                     ghostBacklinks[g].append(ref)
-                    if let owners = aliasIndex[key], Set(owners).count == 1 { link.aliasOf = owners[0] }
+                    if let owners = aliasIndex[key], Set(owners).count == 1 { notes[i].links[k].aliasOf = owners[0] }
                 }
-                notes[i].links[k] = link
             }
         }
+        timings.resolve = monotonicSeconds() - resolveStarted
+        let indexStarted = monotonicSeconds()
 
         let tagTree = TagNode.build(notes)
         var vault = Vault(
             root: root, notes: notes, attachments: attachments, ghosts: ghosts, backlinks: backlinks,
             attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
-            diagnostics: [], loadSeconds: 0, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
+            diagnostics: [], loadSeconds: 0, timings: timings, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
         let diagnostics = extraDiagnostics + Diagnostic.collect(vault)
+        timings.index = monotonicSeconds() - indexStarted
+        timings.total = monotonicSeconds() - started
         vault = Vault(
             root: root, notes: notes, attachments: attachments, ghosts: ghosts, backlinks: backlinks,
             attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
-            diagnostics: diagnostics.sorted(), loadSeconds: monotonicSeconds() - started, files: files,
+            diagnostics: diagnostics.sorted(), loadSeconds: timings.total, timings: timings, files: files,
             aliasIndex: aliasIndex, ghostIndex: ghostIndex)
         return vault
     }
@@ -224,6 +226,19 @@ public struct Vault: Sendable {
             }
         }
     }
+}
+
+/// Seconds spent in each phase of a load.
+public struct LoadTimings: Sendable, Codable {
+    /// Walking the folders.
+    public var scan = 0.0
+    /// Reading and parsing every note (in parallel).
+    public var parse = 0.0
+    /// Resolving links and building backlinks.
+    public var resolve = 0.0
+    /// Tag tree and diagnostics.
+    public var index = 0.0
+    public var total = 0.0
 }
 
 /// Maps `items` on all cores, keeping order.

@@ -27,6 +27,7 @@ struct Stats: ParsableCommand {
         var orphans: Int
         var problems: Int
         var loadMilliseconds: Double
+        var phasesMilliseconds: [String: Double]
     }
 
     func run() throws {
@@ -42,7 +43,9 @@ struct Stats: ParsableCommand {
                 aliasOnlyLinks: links.filter { $0.aliasOf != nil }.count,
                 externalLinks: v.notes.reduce(0) { $0 + $1.externalLinks.count },
                 unresolvedTargets: v.ghosts.count, tags: tagCount, orphans: v.orphans.count,
-                problems: v.diagnostics.count, loadMilliseconds: (v.loadSeconds * 10_000).rounded() / 10)
+                problems: v.diagnostics.count, loadMilliseconds: ms(v.timings.total),
+                phasesMilliseconds: ["scan": ms(v.timings.scan), "parse": ms(v.timings.parse),
+                                     "resolve": ms(v.timings.resolve), "index": ms(v.timings.index)])
             if options.json { return try printJSON(o) }
             out("""
             vault            \(o.vault)
@@ -54,11 +57,14 @@ struct Stats: ParsableCommand {
             tags             \(o.tags) (nested tags counted at each level)
             orphans          \(o.orphans) notes with no links in or out
             problems         \(o.problems) (see: mycel check)
-            loaded in        \(o.loadMilliseconds) ms
+            loaded in        \(o.loadMilliseconds) ms (scan \(o.phasesMilliseconds["scan"]!), read and parse \(o.phasesMilliseconds["parse"]!), resolve \(o.phasesMilliseconds["resolve"]!), index \(o.phasesMilliseconds["index"]!))
             """)
         }
     }
 }
+
+/// Seconds as milliseconds with one decimal.
+func ms(_ seconds: Double) -> Double { (seconds * 10_000).rounded() / 10 }
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
