@@ -109,7 +109,7 @@ struct Show: ParsableCommand {
             for p in n.properties { out(render(p, indent: "")) }
             if let e = n.frontmatterError { out("! invalid frontmatter at line \(e.line): \(e.message)") }
             if !n.properties.isEmpty || n.frontmatterError != nil { out("") }
-            print(n.body, terminator: n.body.hasSuffix("\n") ? "" : "\n")
+            out(n.body, terminator: n.body.hasSuffix("\n") ? "" : "\n")
         }
     }
 
@@ -365,7 +365,7 @@ struct Check: ParsableCommand {
                 text += ds.isEmpty
                     ? "no problems in \(v.notes.count) notes\n"
                     : "\(ds.count) problem\(ds.count == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s"), \(ds.count - errors) warning\(ds.count - errors == 1 ? "" : "s")) in \(files) file\(files == 1 ? "" : "s") of \(v.notes.count) notes\n"
-                FileHandle.standardOutput.write(Data(text.utf8))
+                out(text, terminator: "")
             }
             if !ds.isEmpty { throw ExitCode(1) }
         }

@@ -84,9 +84,36 @@ func printJSON<T: Encodable>(_ value: T) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
-/// Writes text to stdout (buffered by the caller for long outputs).
-func out(_ s: String) {
-    print(s)
+/// Writes a line to stdout. On a terminal, control characters a note may carry (escape
+/// sequences, NUL, bidirectional overrides) are shown as harmless symbols instead of being
+/// sent to the terminal.
+func out(_ s: String, terminator: String = "\n") {
+    print(stdoutIsTerminal ? neutralizeControls(s) : s, terminator: terminator)
+}
+
+let stdoutIsTerminal = isatty(1) != 0
+
+func neutralizeControls(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: isControl) else { return s }
+    var out = String.UnicodeScalarView()
+    for u in s.unicodeScalars {
+        if u == "\n" || u == "\t" || !isControl(u) {
+            out.append(u)
+        } else if u.value < 0x20 {
+            out.append(Unicode.Scalar(0x2400 + u.value)!)  // ␀ ␁ ... ␛
+        } else {
+            out.append("\u{FFFD}")
+        }
+    }
+    return String(out)
+}
+
+private func isControl(_ u: Unicode.Scalar) -> Bool {
+    switch u.value {
+    case 0x0A, 0x09: return false
+    case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+    default: return false
+    }
 }
 
 extension Vault {

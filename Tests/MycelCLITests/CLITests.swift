@@ -1,1 +1,248 @@
+import Foundation
 import Testing
+
+/// Runs the real `mycel` binary, as a user or a script would.
+struct CLI {
+    static let repo: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+    static let vault = repo.appendingPathComponent("vault").path
+    static let binary: String = {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["MYCEL_BIN"] { candidates.append(env) }
+        candidates.append((CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/mycel")
+        candidates.append(repo.appendingPathComponent(".build/debug/mycel").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[candidates.count - 1]
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    }
+
+    static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "MYCEL_VAULT")
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read before waiting so a large output cannot fill the pipe and block.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Runs a command on the sample vault.
+    static func sample(_ args: [String]) throws -> Result { try run(args + ["--vault", vault]) }
+}
+
+final class TempVault {
+    let path: String
+    init(_ files: [String: String]) {
+        path = NSTemporaryDirectory() + "mycel-cli-" + UUID().uuidString
+        for (rel, text) in files {
+            let full = path + "/" + rel
+            try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try! Data(text.utf8).write(to: URL(fileURLWithPath: full))
+        }
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+@Suite("mycel command line")
+struct CLITests {
+    @Test("--help teaches: every command is listed and has examples")
+    func help() throws {
+        let r = try CLI.run(["--help"])
+        #expect(r.status == 0)
+        for cmd in ["stats", "show", "links", "backlinks", "tags", "check", "export"] {
+            #expect(r.stdout.contains(cmd))
+            let sub = try CLI.run([cmd, "--help"])
+            #expect(sub.status == 0)
+            #expect(sub.stdout.contains("Examples:"), "\(cmd) --help has no examples")
+            #expect(sub.stdout.contains("--json"))
+        }
+    }
+
+    @Test("stats counts what is on disk")
+    func stats() throws {
+        let files = FileManager.default.enumerator(atPath: CLI.vault)!.compactMap { $0 as? String }
+        let notesOnDisk = files.filter { $0.hasSuffix(".md") && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }.count
+        let r = try CLI.sample(["stats", "--json"])
+        #expect(r.status == 0)
+        let j = r.json as? [String: Any]
+        #expect(j?["notes"] as? Int == notesOnDisk)
+        #expect(j?["attachments"] as? Int == 3)
+        #expect(j?["aliasOnlyLinks"] as? Int == 1)
+        #expect((j?["loadMilliseconds"] as? Double ?? -1) >= 0)
+        let text = try CLI.sample(["stats"])
+        #expect(text.stdout.contains("notes            \(notesOnDisk)"))
+        // With no subcommand mycel prints the same (until the browser lands).
+        #expect(try CLI.sample([]).stdout.contains("notes            \(notesOnDisk)"))
+    }
+
+    @Test("links lists body and frontmatter links with where they lead")
+    func links() throws {
+        let r = try CLI.sample(["links", "Network Nations", "--json"])
+        #expect(r.status == 0)
+        let links = (r.json as? [String: Any])?["links"] as? [[String: Any]] ?? []
+        #expect(links.count == 10)
+        #expect(links.filter { $0["kind"] as? String == "frontmatter" }.count == 4)
+        #expect(links.contains { $0["target"] as? String == "writing/citizen" && $0["to"] as? String == "writing/citizen.md" && $0["display"] as? String == "Citizen" })
+        #expect(links.allSatisfy { ($0["line"] as? Int ?? 0) > 0 })
+        let text = try CLI.sample(["links", "exit-without-exile"])
+        #expect(text.stdout.contains("network states\t→ alias of network-nations.md"))
+    }
+
+    @Test("backlinks give the context line; a ghost's backlinks are the notes that want it")
+    func backlinks() throws {
+        let r = try CLI.sample(["backlinks", "cosmolocalism"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.contains("cosmolocalism") })
+        #expect(lines.contains { $0.hasPrefix("network-nations.md:") })
+        let ghost = try CLI.sample(["backlinks", "a note that does not exist yet", "--json"])
+        let j = ghost.json as? [String: Any]
+        #expect(j?["exists"] as? Bool == false)
+        let froms = (j?["backlinks"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted()
+        #expect(froms == ["concepts/stigmergy.md", "daily/2026/03/2026-03-01.md"])
+        let mentions = try CLI.sample(["backlinks", "network-nations", "--mentions"])
+        #expect(mentions.stdout.contains("unlinked mentions:"))
+        #expect(mentions.stdout.contains("people/toni-lane-casserly.md:"))
+    }
+
+    @Test("tags prints the nested tree with counts and lists notes under a tag")
+    func tags() throws {
+        let r = try CLI.sample(["tags"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let eco = try #require(lines.firstIndex { $0.hasPrefix("#ecology ") })
+        #expect(lines[eco + 1].hasPrefix("  #fungi "))
+        #expect(lines[eco + 2].hasPrefix("    #mycorrhiza "))
+        let under = try CLI.sample(["tags", "#ecology", "--json"])
+        let notes = ((under.json as? [String: Any])?["notes"] as? [[String: Any]])?.compactMap { $0["path"] as? String } ?? []
+        #expect(notes.contains("concepts/mycorrhizal-networks.md"))  // via ecology/fungi/mycorrhiza
+        #expect(notes.contains("projects/garden/compost-log.md"))     // via ecology/soil
+        let missing = try CLI.sample(["tags", "ecolog"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("#ecology"))
+    }
+
+    @Test("check reports problems with locations and exits 1; a clean vault exits 0")
+    func check() throws {
+        let r = try CLI.sample(["check"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("writing/exit-without-exile.md:13:173: warning:"))
+        #expect(r.stdout.contains("[alias-link]"))
+        #expect(r.stdout.contains("[broken-link]"))
+        #expect(r.stdout.contains("[ambiguous-link]"))
+        let json = try CLI.sample(["check", "--json"])
+        #expect((json.json as? [[String: Any]])?.count == 4)
+        let clean = TempVault(["a.md": "[[b]]", "b.md": "---\ntitle: B\n---\n[[a]]"])
+        let ok = try CLI.run(["check", "--vault", clean.path])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("no problems"))
+        let bad = TempVault(["a.md": "\u{FEFF}---\ntags: [x\n---\n"])
+        let report = try CLI.run(["check", "--vault", bad.path])
+        #expect(report.status == 1)
+        #expect(report.stdout.contains("[bom]"))
+        #expect(report.stdout.contains("a.md:4:1: error: invalid frontmatter") || report.stdout.contains("a.md:3:"))
+    }
+
+    @Test("show --raw prints properties and body; the NOTE argument resolves by alias")
+    func show() throws {
+        let r = try CLI.sample(["show", "network states", "--raw"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("title: Network Nations\n"))
+        #expect(r.stdout.contains("aliases: network nation, digital nations, network states"))
+        #expect(r.stdout.contains("\n# Network Nations\n"))
+        let j = try CLI.sample(["show", "network-nations", "--json"]).json as? [String: Any]
+        #expect((j?["properties"] as? [String: Any])?["type"] as? String == "concept")
+    }
+
+    @Test("an unknown NOTE is an error on stderr that lists the closest names")
+    func notFound() throws {
+        let r = try CLI.sample(["links", "cosmolocalizm"])
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("no note matches \"cosmolocalizm\""))
+        #expect(r.stderr.contains("concepts/cosmolocalism"))
+    }
+
+    @Test("export --json holds the whole graph in the documented shape")
+    func export() throws {
+        let r = try CLI.sample(["export", "--json"])
+        #expect(r.status == 0)
+        let j = try #require(r.json as? [String: Any])
+        let notes = try #require(j["notes"] as? [[String: Any]])
+        let nn = try #require(notes.first { $0["id"] as? String == "network-nations" })
+        #expect(nn["path"] as? String == "network-nations.md")
+        #expect(nn["title"] as? String == "Network Nations")
+        #expect(nn["aliases"] as? [String] == ["network nation", "digital nations", "network states"])
+        #expect(nn["tags"] as? [String] == ["governance", "technology", "civic-innovation"])
+        let links = try #require(nn["links"] as? [[String: Any]])
+        for l in links {
+            #expect(l["target"] is String && l["kind"] is String && l["line"] is Int)
+            #expect(l.keys.contains("to") || l["to"] == nil)
+        }
+        #expect((nn["backlinks"] as? [String])?.contains("writing/exit-without-exile") == true)
+        let ghosts = try #require(j["unresolved"] as? [[String: Any]])
+        #expect(ghosts.contains { $0["target"] as? String == "network states" })
+        // Every link's `to` names a file that exists in the export.
+        let paths = Set(notes.compactMap { $0["path"] as? String } + ((j["attachments"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String })
+        for n in notes {
+            for l in (n["links"] as? [[String: Any]]) ?? [] {
+                if let to = l["to"] as? String { #expect(paths.contains(to)) }
+            }
+        }
+    }
+
+    @Test("the vault is --vault, else $MYCEL_VAULT, else the nearest .obsidian folder, else here")
+    func vaultDiscovery() throws {
+        let v = TempVault([".obsidian/app.json": "{}", "deep/er/n.md": "[[m]]", "m.md": "x"])
+        let fromInside = try CLI.run(["stats", "--json"], cwd: v.path + "/deep/er")
+        #expect((fromInside.json as? [String: Any])?["notes"] as? Int == 2)
+        let fromEnv = try CLI.run(["stats", "--json"], cwd: "/", env: ["MYCEL_VAULT": CLI.vault])
+        #expect(((fromEnv.json as? [String: Any])?["notes"] as? Int ?? 0) > 30)
+        let plain = TempVault(["only.md": "x"])
+        let here = try CLI.run(["stats", "--json"], cwd: plain.path)
+        #expect((here.json as? [String: Any])?["notes"] as? Int == 1)
+        let missing = try CLI.run(["stats", "--vault", "/no/such/vault"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot open the vault: no such folder: /no/such/vault"))
+    }
+
+    @Test("a malformed vault loads: every command answers without crashing")
+    func malformed() throws {
+        let v = TempVault([
+            "bin.md": String(decoding: [0x00, 0xFF, 0xFE, 0x5B, 0x5B], as: UTF8.self),
+            "crlf.md": "---\r\ntitle: [unclosed\r\n---\r\n[[x]]",
+            "empty.md": "",
+            "only-fm.md": "---\n---\n",
+            "deep/a/b/c/d/e/f/g/h.md": "[[../../../../../../../../../../../etc/passwd]]",
+        ])
+        for args in [["stats"], ["check"], ["tags"], ["export", "--json"], ["links", "crlf"], ["backlinks", "x"], ["show", "bin"]] {
+            let r = try CLI.run(args + ["--vault", v.path])
+            #expect(r.status == 0 || r.status == 1, "\(args) exited \(r.status): \(r.stderr)")
+            #expect(!r.stderr.contains("Fatal error"))
+        }
+        let check = try CLI.run(["check", "--vault", v.path])
+        #expect(check.stdout.contains("[link-outside-vault]"))
+        #expect(check.stdout.contains("[invalid-frontmatter]"))
+    }
+}

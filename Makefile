@@ -1,0 +1,51 @@
+# mycel — make targets. `make run` and `make test` work on a fresh Debian machine: run as
+# root they install the Debian packages mycel needs; otherwise they say what to install.
+
+SWIFT       ?= swift
+PREFIX      ?= /usr/local
+VAULT       ?= vault
+# Debian packages the build and the tests need (ncurses for the browser, tmux for its
+# end-to-end tests).
+DEB_PACKAGES := libncurses-dev tmux
+
+.PHONY: all deps build run test install uninstall clean
+
+all: build
+
+deps:
+	@if command -v dpkg >/dev/null 2>&1; then \
+	  missing=""; \
+	  for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      echo "installing Debian packages:$$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "mycel needs these Debian packages:$$missing"; \
+	      echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	    fi; \
+	  fi; \
+	else \
+	  echo "note: not a Debian system; make sure ncurses (wide-character) and tmux are installed"; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+# Opens the sample vault. Until the browser lands this prints its statistics.
+run: build
+	.build/release/mycel stats --vault $(VAULT)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 .build/release/mycel $(DESTDIR)$(PREFIX)/bin/mycel
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mycel
+
+clean:
+	rm -rf .build
