@@ -1,0 +1,159 @@
+import Foundation
+
+// The scoring model of the fuzzy finder. Our own constants, in the spirit of fzf:
+//
+//   every matched character        scoreMatch (16) + its bonus
+//   bonus at a word start          after whitespace or at the start 10, after a delimiter
+//                                  (/ - _ . , : ; |) 9, after any other non-word character 8
+//   bonus at a switch              lower→Upper (camelCase) or letter→digit 7
+//   a non-word character matched   8 (so `/` and `.` in queries count)
+//   consecutive characters         a run keeps the bonus of its first character: each later
+//                                  character earns max(its own bonus, the run's first bonus, 4)
+//   first query character          its bonus counts double
+//   a gap between matches          -3 for the first skipped character, -1 for each further one
+//
+// Unmatched characters before the first and after the last match cost nothing.
+
+public enum Scoring {
+    public static let scoreMatch: Int32 = 16
+    public static let gapStart: Int32 = -3
+    public static let gapExtension: Int32 = -1
+    public static let bonusBoundaryWhite: Int32 = 10
+    public static let bonusBoundaryDelimiter: Int32 = 9
+    public static let bonusBoundary: Int32 = 8
+    public static let bonusNonWord: Int32 = 8
+    public static let bonusCamel: Int32 = 7
+    public static let bonusConsecutive: Int32 = 4
+    public static let firstCharMultiplier: Int32 = 2
+
+    enum CharClass: UInt8 { case white, delimiter, nonWord, lower, upper, letter, number }
+
+    @inline(__always)
+    static func charClass(_ v: UInt32) -> CharClass {
+        if v < 0x80 {
+            switch UInt8(v) {
+            case 0x61...0x7A: return .lower
+            case 0x41...0x5A: return .upper
+            case 0x30...0x39: return .number
+            case 0x20, 0x09, 0x0A, 0x0D: return .white
+            case UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                 UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "|"):
+                return .delimiter
+            default: return .nonWord
+            }
+        }
+        guard let u = Unicode.Scalar(v) else { return .nonWord }
+        let p = u.properties
+        if p.isWhitespace { return .white }
+        if p.isLowercase { return .lower }
+        if p.isUppercase { return .upper }
+        if p.isAlphabetic || p.isEmoji && v > 0x2000 { return .letter }
+        if p.numericType != nil { return .number }
+        return .nonWord
+    }
+
+    @inline(__always)
+    static func bonus(_ prev: CharClass, _ cur: CharClass) -> Int32 {
+        switch cur {
+        case .white: return bonusBoundaryWhite
+        case .delimiter, .nonWord: return bonusNonWord
+        default: break
+        }
+        switch prev {
+        case .white: return bonusBoundaryWhite
+        case .delimiter: return bonusBoundaryDelimiter
+        case .nonWord: return bonusBoundary
+        default: break
+        }
+        if prev == .lower && cur == .upper { return bonusCamel }
+        if prev != .number && cur == .number { return bonusCamel }
+        return 0
+    }
+
+    /// The bonus of every position of a text given as original-case scalars.
+    static func bonuses(_ scalars: [UInt32]) -> [Int8] {
+        var out = [Int8](repeating: 0, count: scalars.count)
+        var prev = CharClass.white
+        for (i, v) in scalars.enumerated() {
+            let c = charClass(v)
+            out[i] = Int8(bonus(prev, c))
+            prev = c
+        }
+        return out
+    }
+
+    /// The score of one alignment (`positions` strictly increasing, one per query character).
+    /// The reference definition the dynamic programme must agree with.
+    public static func score(bonuses: [Int8], positions: [Int]) -> Int32 {
+        var total: Int32 = 0
+        var runBonus: Int32 = 0
+        for (i, p) in positions.enumerated() {
+            let b = Int32(bonuses[p])
+            if i > 0 && p == positions[i - 1] + 1 {
+                total += scoreMatch + max(b, runBonus, bonusConsecutive)
+            } else {
+                if i > 0 {
+                    let gap = Int32(p - positions[i - 1] - 1)
+                    total += gapStart + (gap - 1) * gapExtension
+                }
+                runBonus = b
+                total += scoreMatch + (i == 0 ? b * firstCharMultiplier : b)
+            }
+        }
+        return total
+    }
+}
+
+/// Folding for matching: lower case (unless smart case asks otherwise) and accents removed,
+/// one scalar for one scalar so positions map back to the text.
+enum Fold {
+    /// Latin letters with diacritics (U+00C0–U+024F) to their base letter; 0 where none.
+    private static let latin: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 0x250 - 0xC0)
+        for v in UInt32(0xC0)..<0x250 {
+            guard let u = Unicode.Scalar(v) else { continue }
+            // Canonical decomposition of one scalar: its first scalar is the base letter.
+            let decomposed = String(u).decomposedBase
+            if let base = decomposed, base != v { table[Int(v - 0xC0)] = base }
+        }
+        let extra: [(UInt32, Character)] = [
+            (0xD8, "O"), (0xF8, "o"), (0xDF, "s"), (0x110, "D"), (0x111, "d"), (0x141, "L"), (0x142, "l"),
+            (0x126, "H"), (0x127, "h"), (0x131, "i"), (0xC6, "A"), (0xE6, "a"), (0x152, "O"), (0x153, "o"),
+            (0xD0, "D"), (0xF0, "d"), (0xDE, "T"), (0xFE, "t"),
+        ]
+        for (v, c) in extra { table[Int(v - 0xC0)] = c.unicodeScalars.first!.value }
+        return table
+    }()
+
+    /// Accent-folded scalar, case kept.
+    @inline(__always)
+    static func base(_ v: UInt32) -> UInt32 {
+        if v < 0xC0 { return v }
+        if v < 0x250 { let b = latin[Int(v - 0xC0)]; return b == 0 ? v : b }
+        return v
+    }
+
+    /// Accent-folded and lower-cased scalar.
+    @inline(__always)
+    static func lower(_ v: UInt32) -> UInt32 {
+        let b = base(v)
+        if b < 0x80 { return (b >= 0x41 && b <= 0x5A) ? b + 0x20 : b }
+        guard let u = Unicode.Scalar(b) else { return b }
+        if !u.properties.changesWhenLowercased { return b }
+        let m = u.properties.lowercaseMapping.unicodeScalars
+        return m.count == 1 ? m.first!.value : b
+    }
+
+    @inline(__always)
+    static func isUpper(_ v: UInt32) -> Bool {
+        if v < 0x80 { return v >= 0x41 && v <= 0x5A }
+        return Unicode.Scalar(v)?.properties.isUppercase ?? false
+    }
+}
+
+private extension String {
+    /// The first scalar of the canonical decomposition of a one-scalar string (é → e).
+    var decomposedBase: UInt32? {
+        decomposedStringWithCanonicalMapping.unicodeScalars.first?.value
+    }
+}

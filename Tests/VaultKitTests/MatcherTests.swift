@@ -1,0 +1,143 @@
+import Testing
+@testable import VaultKit
+
+private func score(_ query: String, _ text: String, positions: Bool = false) -> MatchResult? {
+    FuzzyMatcher().match(QueryParser.parse(query), in: PreparedText(text), positions: positions)
+}
+
+@Suite("Fuzzy matcher")
+struct MatcherTests {
+    // Constants: match 16; bonuses white 10, delimiter 9, other non-word 8, camel/digit 7,
+    // consecutive 4; first character's bonus doubled; gap -3 then -1 per further character.
+
+    @Test("worked scores from the constants")
+    func workedScores() {
+        // a@0 (start: 10, doubled) + b@1 (run keeps 10): (16+20) + (16+10)
+        #expect(score("ab", "ab")?.score == 62)
+        // f@0 (36) + gap of 5 (-3-4) + f@6 after '-' (16+9)
+        #expect(score("ff", "fuzzy-finder")?.score == 54)
+        // f@0 (36) + gap of 4 (-3-3) + f@5 mid-word (16+0)
+        #expect(score("ff", "fuzzyfinder")?.score == 46)
+        // f@0 (36) + gap of 2 (-3-1) + B@3 camel (16+7)
+        #expect(score("fb", "fooBar")?.score == 55)
+        // v@1 mid-word (16+0) then 2 consecutive at bonus max(0,0,4): 3 chars of "v2x" - "av2"?
+        // x@0 (36) + 1@1 letter→digit (16+ max(7, 10, 4)=10)
+        #expect(score("x1", "x1")?.score == 62)
+        // a single character takes its best place: the word start after a space.
+        #expect(score("s", "ms s")?.score == 36)
+        #expect(score("s", "ms s", positions: true)?.positions == [3])
+    }
+
+    @Test("ordering: boundaries, camel case and runs beat scattered matches")
+    func ordering() {
+        #expect(score("ff", "fuzzy-finder")!.score > score("ff", "fuzzyfinder")!.score)
+        #expect(score("nn", "network-nations")!.score > score("nn", "antenna")!.score)
+        #expect(score("cafe", "café")!.score == score("cafe", "cafe")!.score)
+        #expect(score("net", "network")!.score > score("net", "a planetary")!.score)
+        #expect(score("fb", "FooBar")!.score > score("fb", "foobar")!.score)
+    }
+
+    @Test("no match when the query is not a subsequence")
+    func noMatch() {
+        #expect(score("abc", "acb") == nil)
+        #expect(score("zz", "z") == nil)
+    }
+
+    @Test("smart case: an upper-case letter makes the term case-sensitive")
+    func smartCase() {
+        #expect(score("net", "NETWORK") != nil)
+        #expect(score("Net", "network") == nil)
+        #expect(score("Net", "Network") != nil)
+    }
+
+    @Test("accents fold both ways; CJK and emoji match")
+    func unicode() {
+        #expect(score("cafe", "Le Café") != nil)
+        #expect(score("über", "uber alles") != nil)
+        #expect(score("菌糸", "菌根と菌糸のネットワーク") != nil)
+        #expect(score("ネット", "菌糸ネットワーク", positions: true)?.positions == [2, 3, 4])
+        #expect(score("🌱", "seedling🌱") != nil)
+    }
+
+    @Test("term syntax: 'exact, ^prefix, suffix$, ^equal$, !not")
+    func termSyntax() {
+        #expect(score("'twor", "network") != nil)
+        #expect(score("'nwk", "network") == nil)
+        #expect(score("nwk", "network") != nil)
+        #expect(score("^net", "network") != nil)
+        #expect(score("^work", "network") == nil)
+        #expect(score("work$", "network") != nil)
+        #expect(score("net$", "network") == nil)
+        #expect(score("^network$", "Network") != nil)
+        #expect(score("^net$", "network") == nil)
+        #expect(score("net !states", "network states") == nil)
+        #expect(score("net !nations", "network states") != nil)
+        #expect(QueryParser.parse("#gov net")[0].kind == .tag)
+        #expect(QueryParser.parse("a\\ b")[0].text == "a b")
+    }
+
+    @Test("terms all must match; their scores add; term order does not matter")
+    func terms() {
+        let ab = score("net sta", "network states")!
+        let ba = score("sta net", "network states")!
+        #expect(ab.score == ba.score)
+        #expect(ab.score == score("net", "network states")!.score + score("sta", "network states")!.score)
+        #expect(score("net zzz", "network states") == nil)
+    }
+
+    @Test("positions spell the query")
+    func positionsSpell() {
+        for (q, t) in [("nwst", "network states"), ("mcl", "mycelium/cloud"), ("fzfd", "fuzzy-finder-demo")] {
+            let r = score(q, t, positions: true)!
+            let scalars = Array(t.unicodeScalars)
+            #expect(String(String.UnicodeScalarView(r.positions.map { scalars[$0] })) == q)
+            #expect(r.positions == r.positions.sorted())
+        }
+    }
+
+    @Test("the dynamic programme finds the best alignment: brute force on random strings")
+    func bruteForce() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "b", "c", "A", "B", "-", "_", " ", "/", "1", "é"]
+        let matcher = FuzzyMatcher()
+        var checked = 0
+        for _ in 0..<4000 {
+            let n = Int.random(in: 1...10, using: &rng)
+            let text = String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
+            let m = Int.random(in: 1...4, using: &rng)
+            let query = String((0..<m).map { _ in ["a", "b", "c", "1", "-", "e"].randomElement(using: &rng)! })
+            let prepared = PreparedText(text)
+            let pattern = query.unicodeScalars.map { Fold.lower($0.value) }
+            // Every increasing alignment, scored by the reference definition.
+            var best: Int32?
+            func walk(_ i: Int, _ from: Int, _ chosen: [Int]) {
+                if i == pattern.count {
+                    let s = Scoring.score(bonuses: prepared.bonus, positions: chosen)
+                    if best == nil || s > best! { best = s }
+                    return
+                }
+                var k = from
+                while k < prepared.lower.count {
+                    if prepared.lower[k] == pattern[i] { walk(i + 1, k + 1, chosen + [k]) }
+                    k += 1
+                }
+            }
+            walk(0, 0, [])
+            let term = QueryTerm(kind: .fuzzy, inverse: false, text: query, caseSensitive: false, pattern: pattern)
+            let got = matcher.match(term, in: prepared, positions: true)
+            #expect(got?.score == best, "\(query) in \(text)")
+            if let got {
+                #expect(Scoring.score(bonuses: prepared.bonus, positions: got.positions) == got.score, "positions of \(query) in \(text)")
+                checked += 1
+            }
+        }
+        #expect(checked > 300)
+    }
+
+    @Test("very long texts use the greedy alignment and still match")
+    func greedy() {
+        let long = String(repeating: "x", count: 40_000) + "needle" + String(repeating: "y", count: 30_000)
+        let r = score("needle", long, positions: true)
+        #expect(r?.positions == Array(40_000..<40_006))
+    }
+}
