@@ -20,7 +20,7 @@ struct Mycel: ParsableCommand {
           mycel tags governance
           mycel check || echo "the vault has problems"
         """,
-        subcommands: [Stats.self, Show.self, Links.self, Backlinks.self, Tags.self, Check.self, Export.self],
+        subcommands: [Stats.self, Search.self, Grep.self, Show.self, Links.self, Backlinks.self, Tags.self, Check.self, Export.self],
         defaultSubcommand: Stats.self
     )
 }

@@ -246,3 +246,34 @@ struct CLITests {
         #expect(check.stdout.contains("[invalid-frontmatter]"))
     }
 }
+
+@Suite("mycel search and grep")
+struct SearchCLITests {
+    @Test("search \"network states\" puts Network Nations first and names the alias")
+    func search() throws {
+        let r = try CLI.sample(["search", "network states"])
+        #expect(r.status == 0)
+        let first = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.contains("Network Nations"))
+        #expect(first.contains("network-nations.md"))
+        #expect(first.contains("alias \"network states\""))
+        #expect(!first.contains("\u{1B}["))  // no colour when piped
+        let j = try CLI.sample(["search", "netnat", "--json"]).json as? [[String: Any]]
+        #expect(j?.first?["path"] as? String == "network-nations.md")
+        #expect(j?.first?["rank"] as? Int == 1)
+        #expect((j?.first?["positions"] as? [Int])?.count == 6)
+        let none = try CLI.sample(["search", "zzzzqqq"])
+        #expect(none.status == 1)
+    }
+
+    @Test("grep prints path:line:column: line, like ripgrep")
+    func grep() throws {
+        let r = try CLI.sample(["grep", "mutual aid"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("concepts/cosmolocalism.md:18:107: "))
+        let cjk = try CLI.sample(["grep", "菌糸", "--json"]).json as? [[String: Any]]
+        #expect((cjk?.count ?? 0) >= 3)
+        #expect(cjk?.allSatisfy { ($0["text"] as? String)?.contains("菌糸") == true } == true)
+        #expect(try CLI.sample(["grep", "no such phrase anywhere"]).status == 1)
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+@testable import VaultKit
+
+@Suite("Full-text search")
+struct FullTextTests {
+    let v = vault([
+        "a.md": "---\ntitle: Notes on soil\ntags: [mutual]\n---\nMutual aid and MUTUAL AID.\nnothing here\n日本語の菌糸ネットワーク、菌糸。\n",
+        "b.md": "L'ÉCOLE est fermée; l'école rouvre.\nmutual\naid (not a phrase across lines)\n",
+        "c.md": "---\ntitle: Mutual aid, a primer\n---\nNo match in this body except one mutual aid.\n",
+    ])
+
+    func where_(_ q: String) -> [String] {
+        v.grep(q).map { "\(v.notes[$0.note].path):\($0.line):\($0.columns.map { "\($0.column)+\($0.length)" }.joined(separator: ","))" }
+    }
+
+    @Test("case-insensitive phrase search with line and column ranges")
+    func phrase() {
+        #expect(where_("mutual aid") == ["c.md:4:34+10", "a.md:5:1+10,16+10"])
+    }
+
+    @Test("the frontmatter is not searched; notes with the text in the title come first")
+    func bodyAndTitle() {
+        #expect(where_("tags").isEmpty)
+        #expect(v.grep("mutual aid").first?.inTitle == true)
+    }
+
+    @Test("any script: CJK finds CJK; non-ASCII letters fold case")
+    func scripts() {
+        #expect(where_("菌糸") == ["a.md:7:5+2,14+2"])
+        #expect(where_("école") == ["b.md:1:3+5,23+5"])
+        #expect(where_("ÉCOLE") == ["b.md:1:3+5,23+5"])
+    }
+
+    @Test("the context is the whole line; the limit stops early")
+    func context() {
+        let h = v.grep("rouvre")
+        #expect(h.first?.text == "L'ÉCOLE est fermée; l'école rouvre.")
+        #expect(v.grep("mutual", limit: 2).count == 2)
+        #expect(v.grep("").isEmpty)
+    }
+}
