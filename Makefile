@@ -8,7 +8,7 @@ VAULT       ?= vault
 # end-to-end tests).
 DEB_PACKAGES := libncurses-dev tmux
 
-.PHONY: all deps build run test install uninstall clean
+.PHONY: all deps build run test bench install uninstall clean
 
 all: build
 
@@ -39,6 +39,18 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Benchmarks against ripgrep, fzf and cat, measured in one run (see docs/performance.md).
+# Generated vaults are cached in .build/bench-vaults.
+bench: deps
+	@for t in rg:ripgrep fzf:fzf; do \
+	  command -v $${t%%:*} >/dev/null 2>&1 || { \
+	    if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $${t##*:} >/dev/null || { apt-get update -qq && apt-get install -y -qq $${t##*:} >/dev/null; }; \
+	    else echo "bench compares against $${t%%:*}: sudo apt-get install $${t##*:}"; fi; }; \
+	done
+	$(SWIFT) build -c release --product mycel
+	$(SWIFT) build -c release --product mycel-bench
+	.build/release/mycel-bench --cache .build/bench-vaults --mycel .build/release/mycel
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

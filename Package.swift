@@ -36,6 +36,11 @@ let package = Package(
             name: "vaultgen",
             dependencies: ["VaultGenerator"]
         ),
+        // `make bench`: load, finder, grep and memory against ripgrep, cat and fzf.
+        .executableTarget(
+            name: "mycel-bench",
+            dependencies: ["VaultKit", "VaultGenerator"]
+        ),
         .testTarget(
             name: "VaultKitTests",
             dependencies: ["VaultKit", "VaultGenerator"]

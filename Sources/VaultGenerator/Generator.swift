@@ -4,6 +4,9 @@ import Foundation
 /// how the generator builds each note, never from VaultKit, so tests can compare the two.
 /// The benchmarks use the same generator for their 10k and 100k vaults.
 public struct VaultGenerator {
+    /// Bumped whenever the output changes, so cached benchmark vaults are made anew.
+    public static let version = 2
+
     public struct Options: Sendable {
         public var notes: Int
         public var seed: UInt64
@@ -91,7 +94,10 @@ public struct VaultGenerator {
             let id = folder.isEmpty ? name : folder + "/" + name
             let title: String
             if i % 17 == 0 { title = "ネットワーク \(i) 🌱" } else { title = "\(Self.words[(i * 7) % Self.words.count].capitalized) \(i)" }
-            let aliases = i % 3 == 0 ? ["alias \(i)", "Other Name \(i)"] : []
+            // Aliases read like names people give notes ("network states 12"), so finder
+            // queries typed in the benchmark have real work to do.
+            let phrase = "\(Self.words[(i / 3) % Self.words.count]) \(Self.words[(i / 7 + 5) % Self.words.count])"
+            let aliases = i % 3 == 0 ? ["alias \(i)", "\(phrase) \(i)"] : []
             plans.append(Plan(path: id + ".md", id: id, folder: folder, name: name, title: title,
                               aliases: aliases, headings: ["Overview", "Details \(i)"]))
         }
@@ -262,7 +268,8 @@ public struct VaultGenerator {
         "mycelium", "network", "commons", "soil", "governance", "river", "protocol", "garden", "memory",
         "citizen", "bioregion", "ledger", "trust", "signal", "spore", "forest", "treaty", "archive",
         "council", "seed", "root", "canopy", "weave", "sensing", "identity", "exchange", "harvest",
-        "watershed", "assembly", "mutual", "café", "naïve", "über", "façade", "coöperation",
+        "watershed", "assembly", "mutual", "café", "naïve", "über", "façade", "coöperation", "states",
+        "nations",
     ]
 }
 

@@ -30,18 +30,45 @@ public struct MatchResult: Sendable, Equatable {
 
 /// Reusable matcher state. Not thread-safe: one per searching thread.
 public final class FuzzyMatcher {
-    /// Texts longer than this many cells (pattern length × span) use the greedy alignment.
-    public static let exactLimit = 60_000
+    /// Match spans longer than this many characters use the greedy alignment.
+    public static let exactLimit = 20_000
 
-    private var prevStates: [Int32] = []
-    private var curStates: [Int32] = []
-    private var prevEnd: [Int32] = []
-    private var curEnd: [Int32] = []
-    private var first: [Int] = []
-    private var last: [Int] = []
-    /// Full matrices for recovering positions.
-    private var allStates: [Int32] = []
-    private var allEnd: [Int32] = []
+    // Scratch memory, grown on demand and reused across calls. Raw pointers keep the hot
+    // loops free of bounds and exclusivity checks.
+    private var first = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private var last = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private var patternCapacity = 1
+    private var occ = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private var occCapacity = 1
+    private var rowStart = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+    private var cell = UnsafeMutablePointer<Int32>.allocate(capacity: 5)
+    private var cellEnd = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+    deinit {
+        first.deallocate(); last.deallocate(); occ.deallocate(); rowStart.deallocate()
+        cell.deallocate(); cellEnd.deallocate()
+    }
+
+    private func reservePattern(_ m: Int) {
+        guard m > patternCapacity else { return }
+        first.deallocate(); last.deallocate(); rowStart.deallocate()
+        patternCapacity = m * 2
+        first = .allocate(capacity: patternCapacity)
+        last = .allocate(capacity: patternCapacity)
+        rowStart = .allocate(capacity: patternCapacity + 1)
+    }
+
+    private func reserveCells(_ n: Int) {
+        guard n > occCapacity else { return }
+        let keep = occ
+        occCapacity = max(n, occCapacity * 2)
+        occ = .allocate(capacity: occCapacity)
+        occ.update(from: keep, count: 0)
+        keep.deallocate()
+        cell.deallocate(); cellEnd.deallocate()
+        cell = .allocate(capacity: occCapacity * states)
+        cellEnd = .allocate(capacity: occCapacity)
+    }
 
     public init() {}
 
@@ -53,7 +80,8 @@ public final class FuzzyMatcher {
         guard m > 0 else { return MatchResult(score: 0, positions: []) }
         guard m <= n else { return nil }
         // Earliest place for each pattern character (greedy forward), latest (greedy backward).
-        if first.count < m { first = [Int](repeating: 0, count: m); last = [Int](repeating: 0, count: m) }
+        reservePattern(m)
+        let first = self.first, last = self.last
         var j = 0
         for i in 0..<m {
             let c = pattern[i]
@@ -79,122 +107,121 @@ public final class FuzzyMatcher {
             }
             return MatchResult(score: best, positions: wantPositions ? [at] : [])
         }
-        if span * m > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
+        if span > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
         return exact(text, bonus, pattern, lo: lo, hi: hi, wantPositions)
     }
+
+    // Sparse dynamic programme: row i visits only the places where pattern character i
+    // occurs, so the work follows the number of occurrences, not the text's length.
+    // Sparse dynamic programme: row i visits only the places where pattern character i
+    // occurs, so the work follows the number of occurrences, not the text's length.
+    // occ holds the occurrence columns row after row (row i is occ[rowStart[i]..<rowStart[i+1]]);
+    // cell holds `states` scores per occurrence and cellEnd the best of them.
 
     private func exact(_ text: UnsafeBufferPointer<UInt32>, _ bonus: UnsafeBufferPointer<Int8>,
                        _ pattern: UnsafeBufferPointer<UInt32>, lo: Int, hi: Int, _ wantPositions: Bool) -> MatchResult? {
         let m = pattern.count
-        let width = hi - lo + 1  // columns lo...hi map to 0..<width
-        let need = width * states
-        if prevStates.count < need { prevStates = [Int32](repeating: negative, count: need); curStates = prevStates }
-        if prevEnd.count < width { prevEnd = [Int32](repeating: negative, count: width); curEnd = prevEnd }
-        if wantPositions {
-            if allStates.count < need * m { allStates = [Int32](repeating: negative, count: need * m) }
-            if allEnd.count < width * m { allEnd = [Int32](repeating: negative, count: width * m) }
+        // Collect the occurrences of each pattern character within its feasible range.
+        // At most (span) occurrences per row.
+        reserveCells((hi - lo + 1) * m)
+        let occ = self.occ, rowStart = self.rowStart, cell = self.cell, cellEnd = self.cellEnd
+        let first = self.first, last = self.last
+        var total = 0
+        for i in 0..<m {
+            rowStart[i] = total
+            let c = pattern[i]
+            var j = first[i]
+            let end = last[i]
+            while j <= end {
+                if text[j] == c {
+                    occ[total] = Int32(j)
+                    total += 1
+                }
+                j += 1
+            }
         }
-        let consecutive = Scoring.bonusConsecutive, match = Scoring.scoreMatch
+        rowStart[m] = total
+        let match = Scoring.scoreMatch, consecutive = Scoring.bonusConsecutive
         let gapStart = Scoring.gapStart, gapExt = Scoring.gapExtension
 
         for i in 0..<m {
-            let qc = pattern[i]
-            let rowLo = first[i] - lo, rowHi = last[i] - lo
-            // Clear the row (and the column before it, read by the next row's diagonal).
-            let clearLo = max(0, rowLo - 1)
-            for k in (clearLo * states)..<((rowHi + 1) * states) { curStates[k] = negative }
-            for k in clearLo...rowHi { curEnd[k] = negative }
-            // gap = best End[i-1][k] + the penalty of the gap from k to col, over k <= col - 2.
-            var gap = negative
-            let prevLo = i == 0 ? rowLo : first[i - 1] - lo
-            for col in min(prevLo, rowLo)...rowHi {
-                if i > 0 && col - 2 >= prevLo {
-                    let e = prevEnd[col - 2]
-                    let opened = e == negative ? negative : e + gapStart
-                    let extended = gap == negative ? negative : gap + gapExt
-                    gap = max(opened, extended)
-                }
-                if col < rowLo { continue }
-            let jj = col + lo
-                guard text[jj] == qc else { continue }
-                let b = Int32(bonus[jj])
-                let base = col * states
-                // A run starts here.
-                let start: Int32
-                if i == 0 { start = match + b * Scoring.firstCharMultiplier }
-                else { start = gap == negative ? negative : gap + match + b }
-                let si = stateIndex(b)
-                if start > curStates[base + si] { curStates[base + si] = start }
-                // Or the run of the previous character continues.
-                if i > 0 && col > 0 {
-                    let pb = (col - 1) * states
-                    for s in 0..<states {
-                        let p = prevStates[pb + s]
-                        if p == negative { continue }
-                        let v = p + match + max(b, max(stateBonus[s], consecutive))
-                        if v > curStates[base + s] { curStates[base + s] = v }
+            let r0 = rowStart[i], r1 = rowStart[i + 1]
+            let p0 = i > 0 ? rowStart[i - 1] : 0, p1 = i > 0 ? r0 : 0
+            var gapPtr = p0            // previous-row occurrences with column <= j - 2 folded in
+            var gapBest = negative     // max over them of End[k] - k * gapExt
+            var diagPtr = p0           // previous-row occurrence at column j - 1, if any
+            for x in r0..<r1 {
+                let j = Int(occ[x])
+                let b = Int32(bonus[j])
+                let base = x * states
+                for s in 0..<states { cell[base + s] = negative }
+                var startScore: Int32 = negative
+                if i == 0 {
+                    startScore = match + b * Scoring.firstCharMultiplier
+                } else {
+                    while gapPtr < p1 && Int(occ[gapPtr]) <= j - 2 {
+                        let e = cellEnd[gapPtr]
+                        if e != negative { gapBest = max(gapBest, e - Int32(occ[gapPtr]) * gapExt) }
+                        gapPtr += 1
+                    }
+                    if gapBest != negative {
+                        startScore = gapBest + Int32(j - 2) * gapExt + gapStart + match + b
+                    }
+                    while diagPtr < p1 && Int(occ[diagPtr]) < j - 1 { diagPtr += 1 }
+                    if diagPtr < p1 && Int(occ[diagPtr]) == j - 1 {
+                        let pb = diagPtr * states
+                        for s in 0..<states {
+                            let prev = cell[pb + s]
+                            if prev == negative { continue }
+                            let v = prev + match + max(b, max(stateBonus[s], consecutive))
+                            if v > cell[base + s] { cell[base + s] = v }
+                        }
                     }
                 }
+                let si = stateIndex(b)
+                if startScore > cell[base + si] { cell[base + si] = startScore }
                 var e = negative
-                for s in 0..<states where curStates[base + s] > e { e = curStates[base + s] }
-                curEnd[col] = e
+                for s in 0..<states where cell[base + s] > e { e = cell[base + s] }
+                cellEnd[x] = e
             }
-            if wantPositions {
-                for k in clearLo...rowHi { allEnd[i * width + k] = curEnd[k] }
-                for k in (clearLo * states)..<((rowHi + 1) * states) { allStates[i * need + k] = curStates[k] }
-            }
-            swap(&prevStates, &curStates)
-            swap(&prevEnd, &curEnd)
         }
-        var best = negative, bestCol = -1
-        let lastLo = first[m - 1] - lo, lastHi = last[m - 1] - lo
-        for col in lastLo...lastHi where prevEnd[col] > best { best = prevEnd[col]; bestCol = col }
-        // Reset scratch so the next call starts clean.
-        for k in 0..<need { prevStates[k] = negative; curStates[k] = negative }
-        for k in 0..<width { prevEnd[k] = negative; curEnd[k] = negative }
+        var best = negative, bestX = -1
+        for x in rowStart[m - 1]..<rowStart[m] where cellEnd[x] > best { best = cellEnd[x]; bestX = x }
         guard best > negative else { return nil }
         guard wantPositions else { return MatchResult(score: best, positions: []) }
-        let pos = backtrace(text, bonus, pattern, lo: lo, width: width, endCol: bestCol)
-        for k in 0..<(need * m) { allStates[k] = negative }
-        for k in 0..<(width * m) { allEnd[k] = negative }
-        return MatchResult(score: best, positions: pos)
+        return MatchResult(score: best, positions: backtrace(bonus, m: m, endX: bestX))
     }
 
-    private func backtrace(_ text: UnsafeBufferPointer<UInt32>, _ bonus: UnsafeBufferPointer<Int8>,
-                           _ pattern: UnsafeBufferPointer<UInt32>, lo: Int, width: Int, endCol: Int) -> [Int] {
-        let m = pattern.count
-        let need = width * states
-        func state(_ i: Int, _ col: Int, _ s: Int) -> Int32 { allStates[i * need + col * states + s] }
-        func end(_ i: Int, _ col: Int) -> Int32 { allEnd[i * width + col] }
+    private func backtrace(_ bonus: UnsafeBufferPointer<Int8>, m: Int, endX: Int) -> [Int] {
+        let occ = self.occ, rowStart = self.rowStart, cell = self.cell, cellEnd = self.cellEnd
         var positions = [Int](repeating: 0, count: m)
-        var col = endCol
-        var s = (0..<states).max { state(m - 1, col, $0) < state(m - 1, col, $1) }!
+        var x = endX
+        var s = (0..<states).max { cell[x * states + $0] < cell[x * states + $1] }!
         var i = m - 1
-        while i >= 0 {
-            positions[i] = col + lo
+        while true {
+            let j = Int(occ[x])
+            positions[i] = j
             if i == 0 { break }
-            let value = state(i, col, s)
-            let b = Int32(bonus[col + lo])
-            // Continued run?
-            if col > 0 {
-                let p = state(i - 1, col - 1, s)
-                if p != negative && p + Scoring.scoreMatch + max(b, max(stateBonus[s], Scoring.bonusConsecutive)) == value {
-                    i -= 1; col -= 1
+            let value = cell[x * states + s]
+            let b = Int32(bonus[j])
+            let p0 = rowStart[i - 1], p1 = rowStart[i]
+            // A continued run from column j - 1?
+            if let d = (p0..<p1).first(where: { Int(occ[$0]) == j - 1 }) {
+                let prev = cell[d * states + s]
+                if prev != negative && prev + Scoring.scoreMatch + max(b, max(stateBonus[s], Scoring.bonusConsecutive)) == value {
+                    x = d; i -= 1
                     continue
                 }
             }
-            // A run started here after a gap: find the column it came from.
+            // Otherwise a run started here, after a gap from some earlier occurrence.
             let want = value - Scoring.scoreMatch - b
-            var found = -1
-            var k = col - 2
-            while k >= 0 {
-                let e = end(i - 1, k)
-                if e != negative && e + Scoring.gapStart + Int32(col - k - 2) * Scoring.gapExtension == want { found = k; break }
-                k -= 1
-            }
-            if found < 0 { break }  // cannot happen; keep what we have
-            col = found
-            s = (0..<states).max { state(i - 1, col, $0) < state(i - 1, col, $1) }!
+            guard let k = (p0..<p1).reversed().first(where: { k in
+                let col = Int(occ[k])
+                return col <= j - 2 && cellEnd[k] != negative
+                    && cellEnd[k] + Scoring.gapStart + Int32(j - col - 2) * Scoring.gapExtension == want
+            }) else { break }
+            x = k
+            s = (0..<states).max { cell[k * states + $0] < cell[k * states + $1] }!
             i -= 1
         }
         return positions

@@ -79,6 +79,9 @@ public final class NameIndex: Sendable {
         self.byTitle = notes.indices.sorted { titles[$0] != titles[$1] ? titles[$0] < titles[$1] : $0 < $1 }.map { Int32($0) }
     }
 
+    /// Every indexed name, one per field, in index order (the benchmark hands them to fzf).
+    public func allFieldTexts() -> [String] { fieldText }
+
     /// Number of names indexed (titles, file names, paths, aliases after de-duplication).
     public var fieldCount: Int { fieldText.count }
 
@@ -155,50 +158,67 @@ public final class NameSearcher {
         let candidates: [Int32]? = narrowing ? previous?.matched : nil
         let count = candidates?.count ?? index.noteCount
 
+        // Plain descriptors of the terms, so the loop below touches no reference-counted value.
+        struct Plain { var kind: QueryTerm.Kind; var sensitive: Bool; var pattern: UnsafeBufferPointer<UInt32> }
+        var storage: [UnsafeMutableBufferPointer<UInt32>] = []
+        defer { for s in storage { s.deallocate() } }
+        func plain(_ t: QueryTerm) -> Plain {
+            let buf = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: t.pattern.count)
+            _ = buf.initialize(from: t.pattern)
+            storage.append(buf)
+            return Plain(kind: t.kind, sensitive: t.caseSensitive, pattern: UnsafeBufferPointer(buf))
+        }
+        let plainPositive = positive.map(plain)
+        let plainInverse = inverse.map(plain)
+        let matcher = self.matcher
+
         let ok: Bool = index.lower.withUnsafeBufferPointer { lowerAll in
             index.cased.withUnsafeBufferPointer { casedAll in
                 index.bonus.withUnsafeBufferPointer { bonusAll in
-                    let patterns = terms.map { t in t.pattern }
+                index.noteFields.withUnsafeBufferPointer { noteFields in
+                index.fieldStart.withUnsafeBufferPointer { fieldStart in
+                index.fieldLength.withUnsafeBufferPointer { fieldLength in
                     var k = 0
                     while k < count {
                         if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
                         let note = candidates.map { Int($0[k]) } ?? k
                         k += 1
                         if !tags.isEmpty && !tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
-                        var bestScore = Int32.min, bestField = -1
+                        var bestScore = Int32.min, bestField = -1, bestLength = Int.max
                         var excluded = false
-                        for f in index.noteFields[note]..<index.noteFields[note + 1] {
-                            let start = index.fieldStart[f], len = index.fieldLength[f]
+                        for f in noteFields[note]..<noteFields[note + 1] {
+                            let start = fieldStart[f], len = fieldLength[f]
                             let b = UnsafeBufferPointer(rebasing: bonusAll[start..<(start + len)])
                             let lowerText = UnsafeBufferPointer(rebasing: lowerAll[start..<(start + len)])
                             let casedText = UnsafeBufferPointer(rebasing: casedAll[start..<(start + len)])
-                            for t in inverse where t.pattern.withUnsafeBufferPointer({ p in
-                                matcher.match(t, t.caseSensitive ? casedText : lowerText, b, p, positions: false) != nil
-                            }) {
+                            for t in plainInverse
+                            where matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil {
                                 excluded = true
                             }
                             if excluded { break }
                             var total: Int32 = 0
                             var all = true
-                            for (ti, t) in terms.enumerated() where !t.inverse && t.kind != .tag {
-                                let r = patterns[ti].withUnsafeBufferPointer { p in
-                                    matcher.match(t, t.caseSensitive ? casedText : lowerText, b, p, positions: false)
-                                }
-                                guard let r else { all = false; break }
+                            for t in plainPositive {
+                                guard let r = matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false)
+                                else { all = false; break }
                                 total += r.score
                             }
                             if !all { continue }
-                            if total > bestScore || (total == bestScore && len < index.fieldLength[bestField]) {
+                            if total > bestScore || (total == bestScore && len < bestLength) {
                                 bestScore = total
                                 bestField = f
+                                bestLength = len
                             }
                         }
                         if excluded || bestField < 0 { continue }
-                        if positive.isEmpty { bestField = index.noteFields[note] }
+                        if positive.isEmpty { bestField = noteFields[note]; bestLength = fieldLength[bestField] }
                         matched.append(Int32(note))
-                        heap.insert(Entry(score: bestScore, length: index.fieldLength[bestField], note: Int32(note), field: Int32(bestField)))
+                        heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
                     }
                     return true
+                }
+                }
+                }
                 }
             }
         }

@@ -103,7 +103,13 @@ extension FuzzyMatcher {
     @inline(__always)
     func match(_ term: QueryTerm, _ h: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<Int8>,
                _ p: UnsafeBufferPointer<UInt32>, positions: Bool) -> MatchResult? {
-        switch term.kind {
+        match(term.kind, h, b, p, positions: positions)
+    }
+
+    @inline(__always)
+    func match(_ kind: QueryTerm.Kind, _ h: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<Int8>,
+               _ p: UnsafeBufferPointer<UInt32>, positions: Bool) -> MatchResult? {
+        switch kind {
         case .fuzzy: return match(h, b, p, positions: positions)
         case .exact: return substring(h, b, p, anchor: .none, positions: positions)
         case .prefix: return substring(h, b, p, anchor: .start, positions: positions)

@@ -1,0 +1,209 @@
+// mycel-bench: the numbers behind docs/performance.md. Run through `make bench`.
+//
+// Generates (or reuses) 10,000- and 100,000-note vaults with VaultGenerator, then measures,
+// in one run and on the same files: loading against ripgrep and cat, the finder per
+// keystroke against fzf --filter, full-text search against ripgrep, and resident memory.
+// Every figure is a median (or a percentile) over repeated runs.
+import Foundation
+import VaultGenerator
+import VaultKit
+
+let args = CommandLine.arguments
+func option(_ name: String, _ fallback: String) -> String {
+    if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
+    return fallback
+}
+let cache = option("--cache", ".build/bench-vaults")
+let runs = Int(option("--runs", "5")) ?? 5
+let mycel = option("--mycel", ".build/release/mycel")
+let verbose = args.contains("--verbose")
+let finderOnly = args.contains("--finder-only")
+
+// A child mode: load a vault and report resident memory, so each vault is measured alone.
+if let i = args.firstIndex(of: "--rss-after-load"), i + 1 < args.count {
+    let v = try Vault.load(at: args[i + 1])
+    let index = NameIndex(v)
+    print(residentKiB(), v.notes.count, index.fieldCount)
+    exit(0)
+}
+
+func residentKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    guard !s.isEmpty else { return .nan }
+    return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded(.up)))]
+}
+
+/// Runs a shell command, returns its wall time in seconds (output discarded).
+@discardableResult
+func timeShell(_ command: String, stdin: String? = nil) -> Double {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    if let stdin { p.standardInput = FileHandle(forReadingAtPath: stdin) }
+    let t = now()
+    try? p.run()
+    p.waitUntilExit()
+    return now() - t
+}
+
+func shellOutput(_ command: String) -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    try? p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+func have(_ tool: String) -> Bool { !shellOutput("command -v \(tool)").isEmpty }
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+func ensureVault(_ notes: Int, paragraphs: Int) throws -> String {
+    let dir = "\(cache)/vault-\(notes)-v\(VaultGenerator.version)"
+    let marker = dir + "/.mycel-truth.json"
+    if FileManager.default.fileExists(atPath: marker) { return dir }
+    log("generating \(notes) notes in \(dir) (cached for later runs)…")
+    try? FileManager.default.removeItem(atPath: dir)
+    try VaultGenerator(.init(notes: notes, seed: 42, paragraphs: paragraphs)).write(to: dir)
+    return dir
+}
+
+func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
+func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
+func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+var rows: [String] = []
+@MainActor func row(_ cells: String...) { rows.append("| " + cells.joined(separator: " | ") + " |") }
+
+let v10k = try ensureVault(10_000, paragraphs: 3)
+let v100k = try ensureVault(100_000, paragraphs: 1)
+let hasRg = have("rg"), hasFzf = have("fzf"), hasTaskset = have("taskset")
+let pin = hasTaskset ? "taskset -c 0 " : ""
+
+// Warm the page cache so every contender reads from memory.
+timeShell("find \(quote(v10k)) -name '*.md' -print0 | xargs -0 cat > /dev/null")
+
+// 1. Load.
+if !finderOnly {
+log("load…")
+var inProcess: [Double] = [], phases: [LoadTimings] = []
+for _ in 0..<runs {
+    let v = try Vault.load(at: v10k)
+    inProcess.append(v.loadSeconds)
+    phases.append(v.timings)
+}
+let stats = median((0..<runs).map { _ in timeShell("\(quote(mycel)) stats --vault \(quote(v10k))") })
+let rg = hasRg ? median((0..<runs).map { _ in timeShell("rg -c '\\[\\[' \(quote(v10k)) > /dev/null") }) : .nan
+let cat = median((0..<runs).map { _ in timeShell("find \(quote(v10k)) -name '*.md' -print0 | xargs -0 cat > /dev/null") })
+let mid = phases.sorted { $0.total < $1.total }[runs / 2]
+row("load 10k vault, in process (scan, parse, resolve, index)", ms(median(inProcess)),
+    hasRg ? ratio(median(inProcess), rg) + " of rg" : "rg missing")
+row("  phases: scan / read+parse / resolve / index", "\(ms(mid.scan)) / \(ms(mid.parse)) / \(ms(mid.resolve)) / \(ms(mid.index))", "")
+row("`mycel stats` on the 10k vault (whole process)", ms(stats), hasRg ? ratio(stats, rg) + " of rg" : "")
+row("`rg -c '\\[\\['` over the 10k vault", hasRg ? ms(rg) : "—", "")
+row("`cat` of every note of the 10k vault", ms(cat), "")
+}
+
+// 2. Finder over the 100k vault's names, typed one character at a time, on this thread.
+log("finder…")
+let big = try Vault.load(at: v100k)
+let index = NameIndex(big)
+let searcher = NameSearcher(index)
+let namesFile = "\(cache)/names-100k.txt"
+try index.allFieldTexts().joined(separator: "\n").write(toFile: namesFile, atomically: true, encoding: .utf8)
+let queries = ["network states", "nwst", "cafe", "菌糸", "readme details"]
+var perKey: [Double] = [], fzfPerKey: [Double] = []
+var perQuery: [String: [Double]] = [:]
+for q in queries {
+    for _ in 0..<runs {
+        var previous: NameSearchResult?
+        var typed = ""
+        for ch in q {
+            typed.append(ch)
+            let t = now()
+            previous = searcher.search(typed, limit: 50, previous: previous)
+            let dt = now() - t
+            if verbose { log("  \(typed): \(ms(dt)), \(previous?.total ?? 0) matches") }
+            perKey.append(dt)
+            perQuery[q, default: []].append(dt)
+        }
+    }
+    if hasFzf {
+        var typed = ""
+        for ch in q {
+            typed.append(ch)
+            fzfPerKey.append(timeShell("\(pin)fzf --filter \(quote(typed)) < \(quote(namesFile)) > /dev/null"))
+        }
+    }
+}
+row("finder, 100k notes (\(index.fieldCount) names), per keystroke p50 / p99, one core",
+    "\(ms(median(perKey))) / \(ms(percentile(perKey, 0.99)))", "")
+if hasFzf {
+    row("`fzf --filter` on the same names, per keystroke p50 / p99\(hasTaskset ? ", one core" : "")",
+        "\(ms(median(fzfPerKey))) / \(ms(percentile(fzfPerKey, 0.99)))",
+        ratio(percentile(perKey, 0.99), percentile(fzfPerKey, 0.99)) + " (mycel p99 / fzf p99)")
+}
+for q in queries {
+    row("  \"\(q)\" p50 / p99", "\(ms(median(perQuery[q]!))) / \(ms(percentile(perQuery[q]!, 0.99)))", "")
+}
+
+if finderOnly { print(rows.joined(separator: "\n")); exit(0) }
+
+// 3. Full-text search on the 10k vault, against ripgrep.
+log("grep…")
+let small = try Vault.load(at: v10k)
+for pattern in ["mycelium network", "café", "菌糸", "watershed assembly"] {
+    let ours = median((0..<runs).map { _ in let t = now(); _ = small.grep(pattern); return now() - t })
+    let theirs = hasRg ? median((0..<runs).map { _ in timeShell("rg -i -F -c \(quote(pattern)) \(quote(v10k)) > /dev/null") }) : .nan
+    row("grep \"\(pattern)\" over 10k notes (vault loaded) vs `rg -i -F`", "\(ms(ours)) vs \(hasRg ? ms(theirs) : "—")",
+        hasRg ? ratio(ours, theirs) : "")
+}
+
+// 4. Memory after loading each vault (graph and name index), next to its size on disk.
+log("memory…")
+for dir in [v10k, v100k] {
+    let out = shellOutput("\(quote(args[0])) --rss-after-load \(quote(dir))").split(separator: " ")
+    let rss = Double(out.first ?? "0") ?? 0
+    let disk = Double(shellOutput("find \(quote(dir)) -name '*.md' -print0 | du -cb --files0-from=- | tail -1 | cut -f1")) ?? 0
+    row("resident memory after loading \(out.count > 1 ? String(out[1]) : "?") notes",
+        String(format: "%.0f MiB", rss / 1024), String(format: "notes on disk %.0f MiB (%.1f×)", disk / 1048576, rss * 1024 / max(1, disk)))
+}
+
+let cpu = shellOutput("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trimmingCharacters(in: .whitespaces)
+print("""
+
+Machine: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \
+\(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; \(shellOutput("uname -sr")); \
+\(hasRg ? shellOutput("rg --version | head -1") : "no rg"); \(hasFzf ? "fzf " + shellOutput("fzf --version") : "no fzf"). \
+Medians of \(runs) runs.
+
+| measure | mycel | compared |
+|---|---|---|
+
+""" + rows.joined(separator: "\n"))
