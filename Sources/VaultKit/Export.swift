@@ -17,6 +17,28 @@ public enum JSONShapes {
         public var aliasOf: String?
         public var ambiguous: [String]?
         public var subpathFound: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case target, to, kind, embed, line, column, subpath, display, property, aliasOf, ambiguous, subpathFound
+        }
+
+        /// `to` is always present: a path, or null for an unresolved link. Other optional
+        /// fields are left out when they do not apply.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(target, forKey: .target)
+            try c.encode(to, forKey: .to)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(embed, forKey: .embed)
+            try c.encode(line, forKey: .line)
+            try c.encode(column, forKey: .column)
+            try c.encodeIfPresent(subpath, forKey: .subpath)
+            try c.encodeIfPresent(display, forKey: .display)
+            try c.encodeIfPresent(property, forKey: .property)
+            try c.encodeIfPresent(aliasOf, forKey: .aliasOf)
+            try c.encodeIfPresent(ambiguous, forKey: .ambiguous)
+            try c.encodeIfPresent(subpathFound, forKey: .subpathFound)
+        }
     }
 
     public struct ExternalOut: Codable, Sendable, Equatable {

@@ -198,9 +198,13 @@ struct CLITests {
         let links = try #require(nn["links"] as? [[String: Any]])
         for l in links {
             #expect(l["target"] is String && l["kind"] is String && l["line"] is Int)
-            #expect(l.keys.contains("to") || l["to"] == nil)
+            #expect(l.keys.contains("to"))  // a path, or null when unresolved
         }
         #expect((nn["backlinks"] as? [String])?.contains("writing/exit-without-exile") == true)
+        let exit = try #require(notes.first { $0["id"] as? String == "writing/exit-without-exile" })
+        let aliasLink = ((exit["links"] as? [[String: Any]]) ?? []).first { $0["target"] as? String == "network states" }
+        #expect(aliasLink?["to"] is NSNull)
+        #expect(aliasLink?["aliasOf"] as? String == "network-nations.md")
         let ghosts = try #require(j["unresolved"] as? [[String: Any]])
         #expect(ghosts.contains { $0["target"] as? String == "network states" })
         // Every link's `to` names a file that exists in the export.
