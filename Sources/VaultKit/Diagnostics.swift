@@ -55,9 +55,15 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
         return a.kind.rawValue < b.kind.rawValue
     }
 
+    /// Every problem of every note; notes are independent, so they are checked in parallel.
     static func collect(_ vault: Vault) -> [Diagnostic] {
+        parallelMap(Array(vault.notes.indices), progress: nil) { i in collect(vault, note: i) }.flatMap { $0 }
+    }
+
+    private static func collect(_ vault: Vault, note index: Int) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for note in vault.notes {
+        let note = vault.notes[index]
+        do {
             if note.hasBOM {
                 out.append(Diagnostic(kind: .bom, path: note.path, line: 1, column: 1,
                                       message: "file starts with a byte order mark; Obsidian will not see its properties"))

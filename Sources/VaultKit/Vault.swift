@@ -158,7 +158,9 @@ public struct Vault: Sendable {
                     }
                     notes[i].links[k].destination = .ghost(g)
                     ghostBacklinks[g].append(ref)
-                    if let owners = aliasIndex[key], Set(owners).count == 1 { notes[i].links[k].aliasOf = owners[0] }
+                    if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) {
+                        notes[i].links[k].aliasOf = owners[0]
+                    }
                 }
             }
         }
