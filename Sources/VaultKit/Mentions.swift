@@ -123,8 +123,7 @@ enum MentionSearch {
 extension NoteParser {
     /// The mask used for mentions: hidden regions and every link's span.
     static func mentionMask(_ bytes: [UInt8]) -> BodyMask {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let start = bomLength(bytes)
         let lines = LineIndex(bytes)
         let bodyStart = Frontmatter.locate(bytes, start: start)?.bodyStart ?? start
         var mask = MaskBuilder.build(bytes, bodyStart: bodyStart, lines: lines)

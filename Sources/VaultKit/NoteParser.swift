@@ -71,11 +71,8 @@ enum NoteParser {
         var note = ParsedNote()
         note.invalidUTF8 = String(validating: bytes, as: UTF8.self) == nil
         note.text = String(decoding: bytes, as: UTF8.self)
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-            note.hasBOM = true
-            start = 3
-        }
+        let start = bomLength(bytes)
+        note.hasBOM = start > 0
         let lines = LineIndex(bytes)
         var bodyStart = start
         if let block = Frontmatter.locate(bytes, start: start) {
@@ -97,6 +94,11 @@ enum NoteParser {
         scanTags(bytes, lines, mask, &note)
         scanLines(bytes, lines, mask, bodyStart: bodyStart, &note)
         return note
+    }
+
+    /// 3 when the bytes start with a UTF-8 byte-order mark, else 0.
+    static func bomLength(_ bytes: [UInt8]) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
     // MARK: Properties

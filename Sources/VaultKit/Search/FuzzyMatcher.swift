@@ -60,12 +60,9 @@ public final class FuzzyMatcher {
 
     private func reserveCells(_ n: Int) {
         guard n > occCapacity else { return }
-        let keep = occ
         occCapacity = max(n, occCapacity * 2)
+        occ.deallocate(); cell.deallocate(); cellEnd.deallocate()
         occ = .allocate(capacity: occCapacity)
-        occ.update(from: keep, count: 0)
-        keep.deallocate()
-        cell.deallocate(); cellEnd.deallocate()
         cell = .allocate(capacity: occCapacity * states)
         cellEnd = .allocate(capacity: occCapacity)
     }

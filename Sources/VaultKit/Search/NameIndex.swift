@@ -225,8 +225,7 @@ public final class NameSearcher {
         guard ok else { return nil }
         let top = heap.sorted().map { e -> NameMatch in
             let f = Int(e.field)
-            let prepared = PreparedField(index: index, field: f)
-            let positions = matcher.match(positive, in: prepared.text, positions: true)?.positions ?? []
+            let positions = matcher.match(positive, in: PreparedText(index.fieldText[f]), positions: true)?.positions ?? []
             return NameMatch(note: Int(e.note), field: index.fieldKind[f], text: index.fieldText[f],
                              score: positive.isEmpty ? 0 : e.score, positions: positions)
         }
@@ -249,13 +248,6 @@ public final class NameSearcher {
             }
         }
         return true
-    }
-}
-
-private struct PreparedField {
-    let text: PreparedText
-    init(index: NameIndex, field f: Int) {
-        text = PreparedText(index.fieldText[f])
     }
 }
 
