@@ -23,11 +23,34 @@ let package = Package(
             name: "VaultGenerator",
             dependencies: ["VaultKit"]
         ),
+        // Debian's libncursesw behind a shim header; only TerminalBackend imports it.
+        .systemLibrary(
+            name: "CNCursesW",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // Debian's libcmark-gfm (CommonMark plus GitHub's tables, strikethrough, task lists).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // The browser as data: state, messages, update, key map, layout, the Markdown renderer
+        // and widgets drawing into a cell grid. No terminal code: every screen is testable text.
+        .target(
+            name: "BrowserUI",
+            dependencies: ["VaultKit", "CCmarkGFM"]
+        ),
+        // The only code that touches ncurses: start/stop, colours, painting a grid, input.
+        .target(
+            name: "TerminalBackend",
+            dependencies: ["BrowserUI", "CNCursesW"]
+        ),
         .executableTarget(
             name: "mycel",
             dependencies: [
                 "VaultKit",
                 "VaultGenerator",
+                "BrowserUI",
+                "TerminalBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +67,14 @@ let package = Package(
         .testTarget(
             name: "VaultKitTests",
             dependencies: ["VaultKit", "VaultGenerator"]
+        ),
+        .testTarget(
+            name: "BrowserUITests",
+            dependencies: ["BrowserUI", "VaultKit", "VaultGenerator"]
+        ),
+        .testTarget(
+            name: "TerminalBackendTests",
+            dependencies: ["TerminalBackend", "BrowserUI", "CNCursesW"]
         ),
         .testTarget(
             name: "MycelCLITests",

@@ -8,6 +8,7 @@ struct BodyMask {
     static let hidden: UInt8 = 1      // code, comments, math, HTML, frontmatter
     static let linkSyntax: UInt8 = 2  // a wikilink's target or a Markdown link's destination
     static let linkSpan: UInt8 = 4    // any part of a link (no unlinked mentions there)
+    static let comment: UInt8 = 8     // inside `%% ... %%` (hidden from readers too)
 
     var flags: [UInt8]
 
@@ -185,11 +186,11 @@ enum MaskBuilder {
             switch state {
             case .percentComment:
                 if let close = find(b, i..<end, [percent, percent]) {
-                    mask.set(i..<(close + 2), BodyMask.hidden)
+                    mask.set(i..<(close + 2), BodyMask.hidden | BodyMask.comment)
                     i = close + 2
                     state = .normal
                 } else {
-                    mask.set(i..<lineEnd, BodyMask.hidden)
+                    mask.set(i..<lineEnd, BodyMask.hidden | BodyMask.comment)
                     return
                 }
                 continue
@@ -224,7 +225,7 @@ enum MaskBuilder {
             }
             if c == percent, i + 1 < end, b[i + 1] == percent {
                 state = .percentComment
-                mask.set(i..<(i + 2), BodyMask.hidden)
+                mask.set(i..<(i + 2), BodyMask.hidden | BodyMask.comment)
                 i += 2
                 continue
             }

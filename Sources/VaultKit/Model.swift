@@ -139,6 +139,15 @@ public struct Note: Sendable {
         return HeadingMatch.find(link.subpath, in: headings)
     }
 
+    /// The one-based line of the heading or block a link's subpath names in this note.
+    public func line(ofSubpath link: Link) -> Int? {
+        if let block = link.blockReference {
+            let wanted = block.folded
+            return blockIDs.first { $0.id.folded == wanted }?.line
+        }
+        return HeadingMatch.index(of: link.subpath, in: headings).map { headings[$0].line }
+    }
+
     /// The body without the frontmatter.
     public var body: String {
         guard bodyStartLine > 1 else { return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text }
@@ -170,4 +179,9 @@ public struct Ghost: Sendable {
 public struct LinkRef: Sendable, Equatable, Hashable {
     public let note: Int
     public let link: Int
+
+    public init(note: Int, link: Int) {
+        self.note = note
+        self.link = link
+    }
 }

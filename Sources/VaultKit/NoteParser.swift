@@ -64,11 +64,46 @@ struct ParsedNote: Sendable {
     var blockIDs: [BlockID] = []
     var text: String = ""
     var bodyStartLine = 1
+    /// Byte positions for renderers; only collected when asked for.
+    var marks: SourceMarks?
+}
+
+/// Where the parts a reader must treat specially sit in a note's bytes: what the renderer
+/// needs so that the links it shows are exactly the links the graph holds.
+public struct SourceMarks: Sendable, Equatable {
+    /// A body link: its index in `Note.links` and the bytes it covers (`!` of an embed included).
+    public struct LinkMark: Sendable, Equatable {
+        public let index: Int
+        public let range: Range<Int>
+    }
+    public internal(set) var links: [LinkMark] = []
+    /// Body tags, `#` included.
+    public internal(set) var tags: [Range<Int>] = []
+    /// `%% comments %%`, delimiters included.
+    public internal(set) var comments: [Range<Int>] = []
+    /// Block ids (`^id`), from the caret to the end of the id.
+    public internal(set) var blockIDs: [Range<Int>] = []
+    /// `==highlights==`, delimiters included.
+    public internal(set) var highlights: [Range<Int>] = []
+    /// Byte where the body starts (after any frontmatter and byte-order mark).
+    public internal(set) var bodyStart = 0
+
+    public init() {}
+}
+
+extension Note {
+    /// The note's bytes and the positions of its links, tags, comments, block ids and
+    /// highlights, found by the same parser that built the graph.
+    public func sourceMarks() -> (bytes: [UInt8], marks: SourceMarks) {
+        let bytes = Array(text.utf8)
+        return (bytes, NoteParser.parse(bytes, marks: true).marks ?? SourceMarks())
+    }
 }
 
 enum NoteParser {
-    static func parse(_ bytes: [UInt8]) -> ParsedNote {
+    static func parse(_ bytes: [UInt8], marks: Bool = false) -> ParsedNote {
         var note = ParsedNote()
+        if marks { note.marks = SourceMarks() }
         note.invalidUTF8 = String(validating: bytes, as: UTF8.self) == nil
         note.text = String(decoding: bytes, as: UTF8.self)
         let start = bomLength(bytes)
@@ -93,7 +128,47 @@ enum NoteParser {
         scanLinks(bytes, lines, &mask, &note)
         scanTags(bytes, lines, mask, &note)
         scanLines(bytes, lines, mask, bodyStart: bodyStart, &note)
+        if note.marks != nil {
+            note.marks?.bodyStart = bodyStart
+            collectMarks(bytes, lines, mask, bodyStart: bodyStart, &note)
+        }
         return note
+    }
+
+    /// Comment runs and `==highlight==` pairs (one line each, outside code and links).
+    private static func collectMarks(_ b: [UInt8], _ lines: LineIndex, _ mask: BodyMask, bodyStart: Int,
+                                     _ note: inout ParsedNote) {
+        var i = bodyStart
+        while i < b.count {
+            guard mask.flags[i] & BodyMask.comment != 0 else { i += 1; continue }
+            var j = i
+            while j < b.count, mask.flags[j] & BodyMask.comment != 0 { j += 1 }
+            note.marks?.comments.append(i..<j)
+            i = j
+        }
+        let equals = UInt8(ascii: "=")
+        let blocked = BodyMask.hidden | BodyMask.linkSyntax
+        for n in lines.line(of: bodyStart)..<lines.starts.count {
+            let r = lines.range(ofLine: n, in: b)
+            var open: Int?
+            var k = r.lowerBound
+            while k + 1 < r.upperBound {
+                guard b[k] == equals, b[k + 1] == equals, mask.flags[k] & blocked == 0,
+                      k == r.lowerBound || b[k - 1] != bslash else { k += 1; continue }
+                if let o = open {
+                    if b[k - 1] != sp, b[k - 1] != tb {
+                        note.marks?.highlights.append(o..<(k + 2))
+                        open = nil
+                    }
+                    k += 2
+                } else if k + 2 < r.upperBound, b[k + 2] != sp, b[k + 2] != tb, b[k + 2] != equals {
+                    open = k
+                    k += 2
+                } else {
+                    k += 2
+                }
+            }
+        }
     }
 
     /// 3 when the bytes start with a UTF-8 byte-order mark, else 0.
@@ -227,6 +302,7 @@ enum NoteParser {
             if i + 1 < n, b[i + 1] == lbracket {
                 if let w = parseWikilink(b, i, n), !mask.anyHidden(i..<w.end) {
                     let pos = lines.position(of: start, in: b)
+                    note.marks?.links.append(.init(index: note.links.count, range: start..<w.end))
                     note.links.append(Link(kind: embed ? .embed : .wikilink, target: w.target, display: w.display,
                                            isEmbed: embed, line: pos.line, column: pos.column, property: nil))
                     mask.set(start..<w.end, BodyMask.linkSpan)
@@ -245,6 +321,7 @@ enum NoteParser {
                     note.externalLinks.append(ExternalLink(url: url, text: m.text, isEmbed: embed,
                                                            line: pos.line, column: pos.column))
                 } else if let target = m.target {
+                    note.marks?.links.append(.init(index: note.links.count, range: start..<m.end))
                     note.links.append(Link(kind: .markdown, target: target, display: m.text, isEmbed: embed,
                                            line: pos.line, column: pos.column, property: nil))
                 }
@@ -374,6 +451,7 @@ enum NoteParser {
             }
             if j > i + 1, sawNonDigit {
                 let name = decode(b, (i + 1)..<j)
+                note.marks?.tags.append(i..<j)
                 note.tags.append(TagOccurrence(name: name, line: line + 1,
                                                column: scalarCount(b, lineStart..<i) + 1, inFrontmatter: false))
             }
@@ -449,6 +527,7 @@ enum NoteParser {
         // Obsidian also takes an id written straight after an embed or link: `![[img.png]]^id`.
         let before = caretAt > content ? b[caretAt - 1] : sp
         guard before == sp || before == tb || before == rbracket || before == rparen else { return }
+        note.marks?.blockIDs.append(caretAt..<end)
         note.blockIDs.append(BlockID(id: decode(b, k..<end), line: n + 1))
     }
 }

@@ -169,20 +169,25 @@ enum HeadingMatch {
     /// True when `chain` (`["H1", "H2"]`) names a heading of `headings`, each later part a
     /// heading nested under the one before.
     static func find(_ chain: [String], in headings: [Heading]) -> Bool {
-        guard !chain.isEmpty else { return true }
+        chain.isEmpty || index(of: chain, in: headings) != nil
+    }
+
+    /// The index in `headings` of the heading `chain` names, if any.
+    static func index(of chain: [String], in headings: [Heading]) -> Int? {
+        guard !chain.isEmpty else { return nil }
         let wanted = chain.map(fold)
-        func search(_ from: Int, _ part: Int, _ parentLevel: Int) -> Bool {
+        func search(_ from: Int, _ part: Int, _ parentLevel: Int) -> Int? {
             var i = from
             while i < headings.count {
                 let h = headings[i]
-                if h.level <= parentLevel { return false }
+                if h.level <= parentLevel { return nil }
                 if h.key == wanted[part] {
-                    if part == wanted.count - 1 { return true }
-                    if search(i + 1, part + 1, h.level) { return true }
+                    if part == wanted.count - 1 { return i }
+                    if let found = search(i + 1, part + 1, h.level) { return found }
                 }
                 i += 1
             }
-            return false
+            return nil
         }
         return search(0, 0, 0)
     }

@@ -116,7 +116,7 @@ extension String {
     public var folded: String { lowercased() }
 
     /// Trims ASCII spaces and tabs (the format's notion of padding around link parts).
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" { s.removeLast() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import BrowserUI
 import VaultKit
 
 struct Stats: ParsableCommand {
@@ -68,7 +69,7 @@ func ms(_ seconds: Double) -> Double { (seconds * 10_000).rounded() / 10 }
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a note: its properties, then its body.",
+        abstract: "Print a note rendered as the browser shows it (plain text when piped).",
         discussion: """
         Examples:
           mycel show "network nations"
@@ -81,6 +82,8 @@ struct Show: ParsableCommand {
     var note: String
     @Flag(name: .long, help: "Print the file's properties and body as written.")
     var raw = false
+    @Option(name: .long, help: "Wrap the rendered note to this many columns (default: the terminal's width, 80 when piped).")
+    var width: Int?
 
     struct Output: Codable {
         var id: String
@@ -103,8 +106,12 @@ struct Show: ParsableCommand {
                                             body: n.body))
             }
             if !raw {
-                out("\(n.title)  (\(n.path))")
-                out(String(repeating: "─", count: min(60, max(8, n.title.count + n.path.count + 4))))
+                let index = try v.requireNote(note)
+                let doc = Renderer(vault: v).render(note: index)
+                let colour = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+                let page = doc.layout(width: width ?? (stdoutIsTerminal ? terminalColumns() : 80))
+                for line in page.lines(colour: colour) { print(line) }
+                return
             }
             for p in n.properties { out(render(p, indent: "")) }
             if let e = n.frontmatterError { out("! invalid frontmatter at line \(e.line): \(e.message)") }

@@ -136,3 +136,10 @@ extension Vault {
         }
     }
 }
+
+/// Columns of the terminal on stdout (80 when it cannot be read).
+func terminalColumns() -> Int {
+    var size = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return 80
+}

@@ -13,14 +13,17 @@ struct Mycel: ParsableCommand {
         A NOTE argument is resolved like a [[link]] written at the vault root (path or \
         file name, .md optional, case-insensitive), then by title, then by alias.
 
+        With no subcommand, mycel opens the vault in its full-screen browser.
+
         Examples:
+          mycel --vault ~/notes
           mycel stats --vault ~/notes
           mycel backlinks "network nations"
           mycel links writing/citizen --json
           mycel tags governance
           mycel check || echo "the vault has problems"
         """,
-        subcommands: [Stats.self, Search.self, Grep.self, Show.self, Links.self, Backlinks.self, Tags.self, Check.self, Export.self],
-        defaultSubcommand: Stats.self
+        subcommands: [Browse.self, Stats.self, Search.self, Grep.self, Show.self, Links.self, Backlinks.self, Tags.self, Check.self, Export.self],
+        defaultSubcommand: Browse.self
     )
 }

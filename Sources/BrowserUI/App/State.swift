@@ -1,0 +1,202 @@
+// The browser's whole state as a value. `update` (Update.swift) changes it in answer to a
+// message; `draw` (View.swift) turns it into a grid. Nothing here knows about terminals.
+
+import VaultKit
+
+/// A row of a side-pane list: one or two lines of spans, and what Enter does on it.
+public struct ListRow: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        /// A heading row: not selectable.
+        case none
+        /// Open a note, optionally at a one-based source line, selecting a link there.
+        case note(Int, line: Int?, link: LinkRef?)
+        /// Follow a link of the open note.
+        case link(LinkRef)
+        /// A node of the tag tree.
+        case tag(String)
+    }
+    public var lines: [[Span]]
+    public var target: Target
+
+    public init(_ lines: [[Span]], _ target: Target) {
+        self.lines = lines
+        self.target = target
+    }
+
+    public var selectable: Bool { target != .none }
+}
+
+/// A scrollable list with a selection.
+public struct ListState: Sendable, Equatable {
+    public var title: String = ""
+    public var rows: [ListRow] = []
+    public var selected: Int?
+    /// First visible row.
+    public var top = 0
+
+    public init(title: String = "", rows: [ListRow] = []) {
+        self.title = title
+        self.rows = rows
+        selected = rows.firstIndex(where: \.selectable)
+    }
+
+    /// Screen lines taken by rows `0..<i`.
+    func linesBefore(_ i: Int) -> Int { rows[..<min(i, rows.count)].reduce(0) { $0 + $1.lines.count } }
+
+    mutating func move(_ delta: Int) {
+        guard !rows.isEmpty else { return }
+        var i = selected ?? (delta > 0 ? -1 : rows.count)
+        repeat {
+            i += delta > 0 ? 1 : -1
+            if i < 0 || i >= rows.count { return }
+        } while !rows[i].selectable
+        selected = i
+    }
+
+    mutating func moveBy(_ count: Int) {
+        for _ in 0..<abs(count) { move(count) }
+    }
+
+    mutating func select(first: Bool) {
+        selected = first ? rows.firstIndex(where: \.selectable) : rows.lastIndex(where: \.selectable)
+    }
+
+    /// Scrolls so the selection is inside `height` lines.
+    mutating func reveal(height: Int) {
+        guard let s = selected, height > 0 else { return }
+        if s < top { top = s }
+        while top < s, linesBefore(s + 1) - linesBefore(top) > height { top += 1 }
+    }
+}
+
+/// The open note: its rendering, laid out for the centre pane, and where the reader is.
+public struct NoteView: Sendable {
+    public let note: Int
+    public let document: Document
+    public private(set) var page: Page
+    /// First visible row of `page`.
+    public var top = 0
+    /// The selected link, an index into `document.anchors`.
+    public var selected: Int?
+    /// The place kept across re-layouts: a logical line and the row inside it.
+    var anchorLine = 0
+    var anchorOffset = 0
+
+    init(note: Int, document: Document, width: Int) {
+        self.note = note
+        self.document = document
+        page = document.layout(width: width)
+    }
+
+    /// Lays the note out again for a new width, keeping the first visible line in place.
+    mutating func relayout(width: Int) {
+        guard width != page.width else { return }
+        page = document.layout(width: width)
+        let start = page.row(ofLine: anchorLine) ?? 0
+        var rowsInLine = 0
+        while start + rowsInLine < page.rows.count, page.rows[start + rowsInLine].line == anchorLine { rowsInLine += 1 }
+        top = start + min(anchorOffset, max(0, rowsInLine - 1))
+    }
+
+    /// Sets the top row (clamped) and remembers the logical place.
+    mutating func scroll(to row: Int, height: Int) {
+        top = max(0, min(row, page.rows.count - max(1, height)))
+        top = max(0, top)
+        guard top < page.rows.count else { anchorLine = 0; anchorOffset = 0; return }
+        anchorLine = page.rows[top].line
+        anchorOffset = top - (page.row(ofLine: anchorLine) ?? top)
+    }
+
+    /// Anchors in reading order: (anchor, first row, column).
+    var anchorOrder: [(anchor: Int, row: Int, x: Int)] {
+        var out: [(Int, Int, Int)] = []
+        var seen = Set<Int>()
+        for (r, row) in page.rows.enumerated() {
+            for s in row.segments {
+                guard let a = s.anchor, seen.insert(a).inserted else { continue }
+                out.append((a, r, s.x))
+            }
+        }
+        return out
+    }
+}
+
+/// A place in history.
+public struct Place: Sendable, Equatable {
+    public var note: Int
+    public var line: Int
+    public var offset: Int
+}
+
+public enum Focus: Sendable, Equatable { case note, left, right }
+
+public enum LeftMode: Sendable, Equatable {
+    case notes
+    case tags
+    /// Notes under a tag, or search results: the list's own rows.
+    case results
+}
+
+public enum Overlay: Sendable, Equatable {
+    case none
+    case switcher
+    case help
+    /// A one-line prompt at the bottom: find in the note, or search the vault.
+    case prompt(PromptKind)
+}
+
+public enum PromptKind: Sendable, Equatable { case find, search }
+
+public struct Switcher: Sendable {
+    public var query = ""
+    public var result: NameSearchResult?
+    public var selected = 0
+    public var top = 0
+}
+
+public struct AppState {
+    public let vault: Vault
+    public let keyMap: KeyMap
+    let searcher: NameSearcher
+
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    public internal(set) var view: NoteView?
+    public internal(set) var back: [Place] = []
+    public internal(set) var forward: [Place] = []
+    public internal(set) var focus: Focus = .note
+    public internal(set) var overlay: Overlay = .none
+    public internal(set) var leftMode: LeftMode = .notes
+    public internal(set) var left = ListState()
+    public internal(set) var right = ListState()
+    /// nil follows the width; true or false is the user's choice (`[` and `]`).
+    public internal(set) var showLeft: Bool?
+    public internal(set) var showRight: Bool?
+    public internal(set) var expandedTags: Set<String> = []
+    public internal(set) var switcher = Switcher()
+    public internal(set) var prompt = ""
+    public internal(set) var findQuery = ""
+    public internal(set) var helpTop = 0
+    /// A one-line message in the status bar until the next key.
+    public internal(set) var message: String?
+    public internal(set) var quitting = false
+
+    public init(vault: Vault, width: Int, height: Int, keyMap: KeyMap = .standard) {
+        self.vault = vault
+        self.keyMap = keyMap
+        self.searcher = NameSearcher(NameIndex(vault))
+        self.width = width
+        self.height = height
+        left = noteList()
+    }
+
+    /// The note a session starts on: a conventional start page, else the most linked note.
+    public static func startNote(in vault: Vault) -> Int? {
+        guard !vault.notes.isEmpty else { return nil }
+        for name in ["start here", "start-here", "index", "home", "readme", "welcome"] {
+            let hits = vault.notes.indices.filter { vault.notes[$0].name.folded == name }
+            if let best = hits.min(by: { vault.notes[$0].path.count < vault.notes[$1].path.count }) { return best }
+        }
+        return vault.notes.indices.max { vault.backlinks[$0].count < vault.backlinks[$1].count }
+    }
+}

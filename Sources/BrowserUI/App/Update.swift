@@ -1,0 +1,554 @@
+// The update function: a message in, the state changed, effects out for the runtime.
+
+import VaultKit
+
+public enum Message: Sendable, Equatable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(width: Int, height: Int)
+}
+
+public enum Effect: Sendable, Equatable {
+    case quit
+}
+
+extension AppState {
+    // MARK: Geometry
+
+    var frames: Frames { Layout.frames(for: self) }
+    /// Rows of the note pane.
+    var noteHeight: Int { frames.centre?.height ?? max(1, height - 1) }
+    /// Lines available to a side-pane list (under its title row).
+    func listHeight(_ focus: Focus) -> Int {
+        let r = focus == .left ? frames.left : frames.right
+        return max(1, (r?.height ?? height - 1) - 1)
+    }
+
+    /// Keeps the open note laid out for the current centre width.
+    mutating func relayout() {
+        let width = frames.centre.map(Layout.textWidth) ?? max(1, self.width - 2)
+        view?.relayout(width: width)
+        if var v = view {
+            v.scroll(to: v.top, height: noteHeight)
+            // `scroll` remembers the place; keep the one found by relayout.
+            view = v
+        }
+        left.reveal(height: listHeight(.left))
+        right.reveal(height: listHeight(.right))
+    }
+
+    // MARK: Opening notes
+
+    var place: Place? {
+        view.map { Place(note: $0.note, line: $0.anchorLine, offset: $0.anchorOffset) }
+    }
+
+    /// Opens note `index`. `line` is a one-based source line to show at the top; `link`
+    /// a link of that note to select.
+    public mutating func open(_ index: Int, line: Int? = nil, select link: LinkRef? = nil, record: Bool = true) {
+        guard vault.notes.indices.contains(index) else { return }
+        if record, let p = place {
+            back.append(p)
+            forward.removeAll()
+        }
+        let width = frames.centre.map(Layout.textWidth) ?? max(1, self.width - 2)
+        var v = NoteView(note: index, document: Renderer(vault: vault).render(note: index), width: width)
+        if let line, let l = v.document.lineIndex(forSource: line), let row = v.page.row(ofLine: l) {
+            v.scroll(to: row, height: noteHeight)
+        }
+        if let link, let a = v.document.anchors.firstIndex(of: .link(link)) {
+            v.selected = a
+            if let row = v.page.anchorRows[a]?.first, row >= v.top + noteHeight || row < v.top {
+                v.scroll(to: row - noteHeight / 3, height: noteHeight)
+            }
+        }
+        view = v
+        findQuery = ""
+        right = sidePanel(for: index)
+    }
+
+    mutating func restore(_ p: Place) {
+        let width = frames.centre.map(Layout.textWidth) ?? max(1, self.width - 2)
+        var v = NoteView(note: p.note, document: Renderer(vault: vault).render(note: p.note), width: width)
+        if let row = v.page.row(ofLine: p.line) { v.scroll(to: row + p.offset, height: noteHeight) }
+        view = v
+        right = sidePanel(for: p.note)
+    }
+
+    /// Follows a link of the graph.
+    mutating func follow(_ ref: LinkRef) {
+        let link = vault.link(ref)
+        switch link.destination {
+        case let .note(t):
+            let line = link.subpath.isEmpty ? nil : vault.notes[t].line(ofSubpath: link)
+            open(t, line: line)
+            if !link.subpath.isEmpty && line == nil {
+                message = "“\(link.subpath.joined(separator: " › "))” is not in \(vault.notes[t].title)"
+            }
+        case let .attachment(a):
+            message = "attachment: \(vault.attachments[a].path) (mycel shows notes only)"
+        case .ghost:
+            if let t = link.aliasOf {
+                open(t)
+                message = "opened through the alias “\(link.path)”"
+            } else {
+                message = "“\(link.path)” does not exist yet (unresolved link)"
+            }
+        }
+    }
+
+    mutating func follow(anchor: Int) {
+        guard let v = view, v.document.anchors.indices.contains(anchor) else { return }
+        switch v.document.anchors[anchor] {
+        case let .link(ref): follow(ref)
+        case let .external(url): message = "external link: \(url)"
+        }
+    }
+
+    // MARK: Update
+
+    public mutating func update(_ message: Message) -> [Effect] {
+        switch message {
+        case let .resize(w, h):
+            width = max(1, w)
+            height = max(1, h)
+            relayout()
+            return []
+        case let .mouse(m):
+            self.message = nil
+            mouse(m)
+        case let .key(key):
+            self.message = nil
+            switch overlay {
+            case .switcher: switcherKey(key)
+            case .help: helpKey(key)
+            case let .prompt(kind): promptKey(key, kind)
+            case .none:
+                let context: Binding.Context = focus == .note ? .note : .list
+                if let action = keyMap.action(for: key, in: context) {
+                    perform(action)
+                } else if case .ctrl("c") = key {
+                    perform(.quit)
+                }
+            }
+        }
+        relayout()
+        return quitting ? [.quit] : []
+    }
+
+    mutating func perform(_ action: Action) {
+        switch action {
+        case .quit:
+            quitting = true
+        case .help:
+            overlay = .help
+            helpTop = 0
+        case .close:
+            overlay = .none
+            focus = .note
+        case .switcher:
+            overlay = .switcher
+            switcher = Switcher()
+            runSwitcher()
+        case .find:
+            overlay = .prompt(.find)
+            prompt = ""
+        case .search:
+            overlay = .prompt(.search)
+            prompt = ""
+        case .findNext: findStep(1)
+        case .findPrevious: findStep(-1)
+        case .back:
+            guard let p = back.popLast() else { message = "no earlier note in history"; return }
+            if let here = place { forward.append(here) }
+            restore(p)
+        case .forward:
+            guard let p = forward.popLast() else { message = "no later note in history"; return }
+            if let here = place { back.append(here) }
+            restore(p)
+        case .focusBacklinks:
+            focus = focus == .right ? .note : .right
+        case .tagTree:
+            if leftMode == .tags && focus == .left {
+                focus = .note
+            } else {
+                leftMode = .tags
+                left = tagList()
+                focus = .left
+            }
+        case .noteList:
+            if leftMode == .notes && focus == .left {
+                focus = .note
+            } else {
+                leftMode = .notes
+                left = noteList(selecting: view?.note)
+                focus = .left
+            }
+        case .toggleLeft:
+            showLeft = !(frames.left != nil)
+            if showLeft == false, focus == .left { focus = .note }
+        case .toggleRight:
+            showRight = !(frames.right != nil)
+            if showRight == false, focus == .right { focus = .note }
+        default:
+            if focus == .note { noteAction(action) } else { listAction(action) }
+        }
+    }
+
+    // MARK: The note pane
+
+    mutating func noteAction(_ action: Action) {
+        guard var v = view else { return }
+        let h = noteHeight
+        switch action {
+        case .scrollDown: v.scroll(to: v.top + 1, height: h)
+        case .scrollUp: v.scroll(to: v.top - 1, height: h)
+        case .top: v.scroll(to: 0, height: h)
+        case .bottom: v.scroll(to: v.page.rows.count, height: h)
+        case .halfPageDown: v.scroll(to: v.top + max(1, h / 2), height: h)
+        case .halfPageUp: v.scroll(to: v.top - max(1, h / 2), height: h)
+        case .pageDown: v.scroll(to: v.top + max(1, h - 2), height: h)
+        case .pageUp: v.scroll(to: v.top - max(1, h - 2), height: h)
+        case .nextLink, .previousLink:
+            let order = v.anchorOrder
+            guard !order.isEmpty else { message = "no links in this note"; return }
+            let forward = action == .nextLink
+            let visible = { (row: Int) in row >= v.top && row < v.top + h }
+            var pick: Int?
+            if let s = v.selected, let at = order.firstIndex(where: { $0.anchor == s }), visible(order[at].row) {
+                let next = at + (forward ? 1 : -1)
+                if order.indices.contains(next) { pick = next }
+            } else {
+                pick = forward ? order.firstIndex { $0.row >= v.top } : order.lastIndex { $0.row < v.top + h }
+            }
+            guard let p = pick else { message = forward ? "no more links below" : "no more links above"; return }
+            v.selected = order[p].anchor
+            let row = order[p].row
+            if row >= v.top + h { v.scroll(to: row - h + 1, height: h) }
+            if row < v.top { v.scroll(to: row, height: h) }
+        case .follow:
+            guard let s = v.selected else { message = "no link selected: Tab selects the next one"; return }
+            view = v
+            follow(anchor: s)
+            return
+        default:
+            return
+        }
+        view = v
+    }
+
+    // MARK: Lists
+
+    mutating func listAction(_ action: Action) {
+        var list = focus == .left ? left : right
+        let h = listHeight(focus)
+        switch action {
+        case .scrollDown: list.move(1)
+        case .scrollUp: list.move(-1)
+        case .top: list.select(first: true)
+        case .bottom: list.select(first: false)
+        case .halfPageDown: list.moveBy(max(1, h / 2))
+        case .halfPageUp: list.moveBy(-max(1, h / 2))
+        case .pageDown: list.moveBy(max(1, h - 1))
+        case .pageUp: list.moveBy(-max(1, h - 1))
+        case .expand, .collapse:
+            if focus == .left, leftMode == .tags, let s = list.selected, case let .tag(path) = list.rows[s].target {
+                if action == .expand { expandedTags.insert(path.folded) } else if expandedTags.remove(path.folded) == nil {
+                    // Collapsing a leaf or a closed branch goes to its parent.
+                    let parent = path.split(separator: "/").dropLast().joined(separator: "/")
+                    if !parent.isEmpty { expandedTags.remove(parent.folded) }
+                    left = tagList(selecting: parent.isEmpty ? path : parent)
+                    return
+                }
+                left = tagList(selecting: path)
+                return
+            }
+        case .follow:
+            guard let s = list.selected else { return }
+            activate(list.rows[s].target)
+            return
+        default:
+            break
+        }
+        list.reveal(height: h)
+        if focus == .left { left = list } else { right = list }
+    }
+
+    mutating func activate(_ target: ListRow.Target) {
+        switch target {
+        case .none: return
+        case let .note(n, line, link):
+            open(n, line: line, select: link)
+            focus = .note
+        case let .link(ref):
+            follow(ref)
+            focus = .note
+        case let .tag(path):
+            guard let node = vault.tagTree.find(path) else { return }
+            let notes = node.allNotes.sorted { vault.notes[$0].title.folded < vault.notes[$1].title.folded }
+            leftMode = .results
+            left = ListState(title: "#\(node.path) (\(notes.count))", rows: notes.map { n in
+                ListRow([[Span(vault.notes[n].title, .plain)]], .note(n, line: nil, link: nil))
+            })
+            focus = .left
+        }
+    }
+
+    // MARK: Side panes
+
+    func noteList(selecting note: Int? = nil) -> ListState {
+        let order = vault.notes.indices.sorted { vault.notes[$0].path.folded < vault.notes[$1].path.folded }
+        var list = ListState(title: "Notes (\(order.count))", rows: order.map { i in
+            let n = vault.notes[i]
+            var spans: [Span] = []
+            if !n.folder.isEmpty { spans.append(Span(n.folder + "/", Style(.dim))) }
+            spans.append(Span(n.name, .plain))
+            return ListRow([spans], .note(i, line: nil, link: nil))
+        })
+        if let note, let at = list.rows.firstIndex(where: { $0.target == .note(note, line: nil, link: nil) }) { list.selected = at }
+        return list
+    }
+
+    func tagList(selecting path: String? = nil) -> ListState {
+        var rows: [ListRow] = []
+        func walk(_ node: TagNode, depth: Int) {
+            for child in node.children {
+                let open = expandedTags.contains(child.path.folded)
+                let marker = child.children.isEmpty ? "  " : open ? "▾ " : "▸ "
+                rows.append(ListRow([[Span(String(repeating: "  ", count: depth) + marker, Style(.dim)),
+                                      Span("#" + child.name, Style(.tag)),
+                                      Span(" \(child.count)", Style(.dim))]], .tag(child.path)))
+                if open { walk(child, depth: depth + 1) }
+            }
+        }
+        walk(vault.tagTree, depth: 0)
+        var list = ListState(title: "Tags (Enter lists notes, l/h open/close)", rows: rows)
+        if let path, let at = rows.firstIndex(where: { $0.target == .tag(path) }) { list.selected = at }
+        if rows.isEmpty { list.rows = [ListRow([[Span("no tags in this vault", Style(.dim))]], .none)] }
+        return list
+    }
+
+    /// Backlinks (each with its context line), outgoing links and tags of a note.
+    func sidePanel(for index: Int) -> ListState {
+        let note = vault.notes[index]
+        var rows: [ListRow] = []
+        let backs = vault.backlinks[index]
+        rows.append(ListRow([[Span("Backlinks (\(backs.count))", Style(.paneTitle, .bold))]], .none))
+        if backs.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
+        for ref in backs {
+            let source = vault.notes[ref.note]
+            let link = vault.link(ref)
+            let context = source.lineText(link.line).trimmingSpaces
+            rows.append(ListRow([[Span(source.title, Style(.link))], [Span("  " + context, Style(.dim))]],
+                                .note(ref.note, line: link.line, link: ref)))
+        }
+        rows.append(ListRow([[]], .none))
+        rows.append(ListRow([[Span("Links (\(note.links.count))", Style(.paneTitle, .bold))]], .none))
+        if note.links.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
+        for (i, link) in note.links.enumerated() {
+            var label = Renderer.label(of: link)
+            if case let .note(t) = link.destination, link.display == nil { label = vault.notes[t].title + (link.subpath.isEmpty ? "" : " › " + link.subpath.joined(separator: " › ")) }
+            var spans = [Span(label, Renderer.style(of: link))]
+            if link.kind == .frontmatter, let p = link.property { spans.append(Span("  (\(p))", Style(.dim))) }
+            if link.aliasOf != nil { spans.append(Span("  (alias)", Style(.dim))) }
+            if case .ghost = link.destination, link.aliasOf == nil { spans.append(Span("  (unresolved)", Style(.dim))) }
+            rows.append(ListRow([spans], .link(LinkRef(note: index, link: i))))
+        }
+        let tags = note.tags
+        rows.append(ListRow([[]], .none))
+        rows.append(ListRow([[Span("Tags (\(tags.count))", Style(.paneTitle, .bold))]], .none))
+        if tags.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
+        for t in tags { rows.append(ListRow([[Span("#" + t, Style(.tag))]], .tag(t))) }
+        return ListState(title: note.title, rows: rows)
+    }
+
+    // MARK: Overlays and prompts
+
+    mutating func helpKey(_ key: Key) {
+        switch key {
+        case .escape, .char("q"), .char("?"): overlay = .none
+        case .char("j"), .down: helpTop += 1
+        case .char("k"), .up: helpTop = max(0, helpTop - 1)
+        case .pageDown, .char(" "), .ctrl("d"): helpTop += max(1, height / 2)
+        case .pageUp, .ctrl("u"): helpTop = max(0, helpTop - max(1, height / 2))
+        case .char("g"), .home: helpTop = 0
+        default: break
+        }
+        helpTop = min(helpTop, max(0, keyMap.bindings.count + 2 - (height - 4)))
+    }
+
+    mutating func switcherKey(_ key: Key) {
+        let rows = switcherRows
+        switch key {
+        case .escape: overlay = .none
+        case .enter:
+            if let r = switcher.result, r.matches.indices.contains(switcher.selected) {
+                overlay = .none
+                focus = .note
+                open(r.matches[switcher.selected].note)
+            }
+        case .down, .ctrl("n"), .tab: switcher.selected = min(switcher.selected + 1, max(0, (switcher.result?.matches.count ?? 1) - 1))
+        case .up, .ctrl("p"), .backTab: switcher.selected = max(0, switcher.selected - 1)
+        case .backspace:
+            guard !switcher.query.isEmpty else { return }
+            switcher.query.removeLast()
+            runSwitcher()
+        case .ctrl("u"):
+            switcher.query = ""
+            runSwitcher()
+        case let .char(c):
+            switcher.query.append(c)
+            runSwitcher(incremental: true)
+        default: break
+        }
+        if switcher.selected < switcher.top { switcher.top = switcher.selected }
+        if switcher.selected >= switcher.top + rows { switcher.top = switcher.selected - rows + 1 }
+    }
+
+    /// Result rows the switcher box shows.
+    var switcherRows: Int { max(1, min(20, height - 6)) }
+
+    mutating func runSwitcher(incremental: Bool = false) {
+        let previous = incremental ? switcher.result : nil
+        switcher.result = searcher.search(switcher.query, limit: 200, previous: previous)
+        switcher.selected = 0
+        switcher.top = 0
+    }
+
+    mutating func promptKey(_ key: Key, _ kind: PromptKind) {
+        switch key {
+        case .escape: overlay = .none
+        case .backspace:
+            if prompt.isEmpty { overlay = .none } else { prompt.removeLast() }
+        case .ctrl("u"): prompt = ""
+        case let .char(c): prompt.append(c)
+        case .enter:
+            overlay = .none
+            let text = prompt
+            guard !text.isEmpty else { return }
+            switch kind {
+            case .find:
+                findQuery = text
+                findStep(0)
+            case .search:
+                searchVault(text)
+            }
+        default: break
+        }
+    }
+
+    /// Rows and columns where the find query appears in the laid-out note.
+    func findHits() -> [(row: Int, x: Int, width: Int)] {
+        guard let v = view, !findQuery.isEmpty else { return [] }
+        let needle = Array(findQuery.folded)
+        var hits: [(Int, Int, Int)] = []
+        for (r, row) in v.page.rows.enumerated() {
+            let chars = Array(row.text.folded)
+            guard chars.count >= needle.count else { continue }
+            var i = 0
+            while i + needle.count <= chars.count {
+                if Array(chars[i..<(i + needle.count)]) == needle {
+                    let x = DisplayWidth.of(String(chars[..<i]))
+                    hits.append((r, x, DisplayWidth.of(String(needle))))
+                    i += needle.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return hits
+    }
+
+    /// Moves to the next (1), previous (-1) or first visible-or-later (0) match.
+    mutating func findStep(_ direction: Int) {
+        guard var v = view else { return }
+        guard !findQuery.isEmpty else { message = "nothing to find: / starts a search in the note"; return }
+        let rows = Array(Set(findHits().map(\.row))).sorted()
+        guard !rows.isEmpty else { message = "“\(findQuery)” is not in this note"; return }
+        let current = v.top + min(noteHeight / 3, 3)
+        var target: Int
+        switch direction {
+        case 0: target = rows.first { $0 >= v.top } ?? rows[0]
+        case 1: target = rows.first { $0 > current } ?? rows[0]
+        default: target = rows.last { $0 < current } ?? rows[rows.count - 1]
+        }
+        let position = (rows.firstIndex(of: target) ?? 0) + 1
+        v.scroll(to: target - min(noteHeight / 3, 3), height: noteHeight)
+        view = v
+        message = "“\(findQuery)”: match \(position) of \(rows.count) rows"
+    }
+
+    mutating func searchVault(_ text: String) {
+        let hits = vault.grep(text, limit: 500)
+        var rows: [ListRow] = []
+        for hit in hits {
+            let n = vault.notes[hit.note]
+            rows.append(ListRow([[Span(n.title, Style(.link))],
+                                 [Span("  \(hit.line): ", Style(.dim)), Span(hit.text.trimmingSpaces, .plain)]],
+                                .note(hit.note, line: hit.line, link: nil)))
+        }
+        leftMode = .results
+        left = ListState(title: "“\(text)”: \(hits.count)\(hits.count == 500 ? "+" : "") lines", rows: rows)
+        if rows.isEmpty { left.rows = [ListRow([[Span("no note contains “\(text)”", Style(.dim))]], .none)] }
+        findQuery = text
+        focus = .left
+    }
+
+    // MARK: Mouse
+
+    mutating func mouse(_ m: MouseEvent) {
+        let f = frames
+        if overlay == .switcher {
+            if m.kind == .click, let box = View.switcherBox(self), box.contains(m.x, m.y) {
+                let i = switcher.top + (m.y - box.y - 3)
+                if let r = switcher.result, i >= switcher.top, r.matches.indices.contains(i) {
+                    switcher.selected = i
+                    switcherKey(.enter)
+                }
+            } else if m.kind == .click {
+                overlay = .none
+            }
+            return
+        }
+        if overlay != .none {
+            if m.kind == .click { overlay = .none }
+            return
+        }
+        if let c = f.centre, c.contains(m.x, m.y), var v = view {
+            switch m.kind {
+            case .wheelUp: v.scroll(to: v.top - 3, height: noteHeight); view = v
+            case .wheelDown: v.scroll(to: v.top + 3, height: noteHeight); view = v
+            case .click:
+                focus = .note
+                let row = v.top + (m.y - c.y), x = m.x - c.x - 1
+                guard v.page.rows.indices.contains(row) else { return }
+                if let s = v.page.rows[row].segments.first(where: { $0.anchor != nil && x >= $0.x && x < $0.x + $0.width }),
+                   let a = s.anchor {
+                    v.selected = a
+                    view = v
+                    follow(anchor: a)
+                }
+            }
+            return
+        }
+        for (which, rect) in [(Focus.left, f.left), (Focus.right, f.right)] {
+            guard let r = rect, r.contains(m.x, m.y) else { continue }
+            var list = which == .left ? left : right
+            switch m.kind {
+            case .wheelUp: list.top = max(0, list.top - 3)
+            case .wheelDown: list.top = min(max(0, list.rows.count - 1), list.top + 3)
+            case .click:
+                focus = which
+                var line = r.y + 1
+                var i = list.top
+                while i < list.rows.count, line + list.rows[i].lines.count <= m.y { line += list.rows[i].lines.count; i += 1 }
+                guard i < list.rows.count, list.rows[i].selectable else { break }
+                list.selected = i
+                if which == .left { left = list } else { right = list }
+                activate(list.rows[i].target)
+                return
+            }
+            if which == .left { left = list } else { right = list }
+        }
+    }
+}

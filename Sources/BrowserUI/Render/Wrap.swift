@@ -1,0 +1,214 @@
+// Wrapping a document to a width by display width: prose breaks at spaces and around wide
+// characters (CJK has no spaces), verbatim text at any grapheme, tables shrink their widest
+// columns and cut cells with an ellipsis.
+
+private struct Atom {
+    var text: Character
+    var width: Int
+    var style: Style
+    var anchor: Int?
+    var isSpace: Bool { text == " " }
+    /// A row may end before this atom: wide characters (CJK has no spaces) other than the
+    /// punctuation that closes a phrase and must stay with the character before it.
+    var breaksBefore: Bool { width == 2 && !"、。，．：；！？）」』】〉》〕｝".contains(text) }
+}
+
+private func atoms(_ spans: [Span]) -> [Atom] {
+    var out: [Atom] = []
+    for span in spans {
+        for ch in span.text {
+            let safe = ch == "\t" ? " " : Sanitize.visible(ch)
+            let w = DisplayWidth.of(safe)
+            guard w > 0 else { continue }
+            out.append(Atom(text: safe, width: w, style: span.style, anchor: span.anchor))
+        }
+    }
+    return out
+}
+
+private func spansWidth(_ spans: [Span]) -> Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
+
+extension Document {
+    /// Lays the document out `width` columns wide.
+    public func layout(width: Int) -> Page {
+        var page = Page(width: max(1, width))
+        let width = max(1, width)
+        for (index, line) in lines.enumerated() {
+            switch line.kind {
+            case .rule:
+                var row = PageRow(line: index)
+                var x = append(line.prefix, to: &row, x: 0)
+                let n = max(0, width - x)
+                row.segments.append(.init(x: x, text: String(repeating: "─", count: n), style: Style(.rule), anchor: nil, width: n))
+                x += n
+                page.rows.append(row)
+            case let .table(table):
+                for row in tableRows(table, prefix: line.prefix, width: width, line: index) { page.rows.append(row) }
+            case .prose, .verbatim:
+                wrap(line, index: index, width: width, verbatim: line.kind == .verbatim, into: &page)
+            }
+        }
+        for (r, row) in page.rows.enumerated() {
+            for s in row.segments {
+                guard let a = s.anchor else { continue }
+                if page.anchorRows[a]?.last != r { page.anchorRows[a, default: []].append(r) }
+            }
+        }
+        return page
+    }
+
+    @discardableResult
+    private func append(_ spans: [Span], to row: inout PageRow, x: Int) -> Int {
+        var x = x
+        for s in spans where !s.text.isEmpty {
+            let w = DisplayWidth.of(s.text)
+            row.segments.append(.init(x: x, text: s.text, style: s.style, anchor: s.anchor, width: w))
+            x += w
+        }
+        return x
+    }
+
+    private func emit(_ line: [Atom], prefix: [Span], index: Int, into page: inout Page) {
+        var row = PageRow(line: index)
+        var x = append(prefix, to: &row, x: 0)
+        var i = 0
+        while i < line.count {
+            // Merge atoms of one style and anchor into one segment.
+            var j = i
+            var text = ""
+            var w = 0
+            while j < line.count, line[j].style == line[i].style, line[j].anchor == line[i].anchor {
+                text.append(line[j].text)
+                w += line[j].width
+                j += 1
+            }
+            row.segments.append(.init(x: x, text: text, style: line[i].style, anchor: line[i].anchor, width: w))
+            x += w
+            i = j
+        }
+        page.rows.append(row)
+    }
+
+    private func wrap(_ line: DocLine, index: Int, width: Int, verbatim: Bool, into page: inout Page) {
+        let all = atoms(line.spans)
+        let firstAvail = max(1, width - DisplayWidth.of(line.prefix.map(\.text).joined()))
+        let restAvail = max(1, width - DisplayWidth.of(line.continuation.map(\.text).joined()))
+        var current: [Atom] = []
+        var used = 0
+        var breakAt: Int?
+        var first = true
+        var avail = firstAvail
+
+        func flush(_ atoms: [Atom]) {
+            var atoms = atoms
+            if !verbatim { while atoms.last?.isSpace == true { atoms.removeLast() } }
+            emit(atoms, prefix: first ? line.prefix : line.continuation, index: index, into: &page)
+            first = false
+            avail = restAvail
+        }
+
+        for atom in all {
+            if !verbatim, atom.isSpace, current.isEmpty, !first { continue }
+            if used + atom.width > avail {
+                if !verbatim, atom.isSpace {
+                    flush(current)
+                    current = []; used = 0; breakAt = nil
+                    continue
+                }
+                // A wide character may start the next row itself; otherwise go back to the
+                // last break opportunity.
+                if !verbatim, atom.breaksBefore {
+                    flush(current)
+                    current = []
+                } else if !verbatim, let b = breakAt, b > 0, b < current.count {
+                    let rest = Array(current[b...])
+                    flush(Array(current[..<b]))
+                    current = rest
+                    while current.first?.isSpace == true { current.removeFirst() }
+                } else if !current.isEmpty {
+                    flush(current)
+                    current = []
+                }
+                used = current.reduce(0) { $0 + $1.width }
+                breakAt = nil
+                if used + atom.width > avail, !current.isEmpty {
+                    flush(current)
+                    current = []; used = 0
+                }
+            }
+            if atom.breaksBefore { breakAt = current.count }
+            current.append(atom)
+            used += atom.width
+            // Breaks go after spaces and before wide characters (CJK has no spaces), never
+            // before punctuation that closes a phrase.
+            if atom.isSpace { breakAt = current.count }
+        }
+        if !current.isEmpty || first { flush(current) }
+    }
+
+    private func tableRows(_ table: TableBlock, prefix: [Span], width: Int, line: Int) -> [PageRow] {
+        let columns = table.rows.map(\.count).max() ?? 0
+        guard columns > 0 else { return [] }
+        let prefixWidth = spansWidth(prefix)
+        var widths = Array(repeating: 1, count: columns)
+        for row in table.rows {
+            for (c, cell) in row.enumerated() { widths[c] = max(widths[c], spansWidth(cell)) }
+        }
+        // Borders and padding: "│ a │ b │" takes 3 per column plus 1.
+        let avail = width - prefixWidth - (3 * columns + 1)
+        while widths.reduce(0, +) > max(avail, columns), let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 1 {
+            widths[widest] -= 1
+        }
+        func border(_ left: String, _ mid: String, _ right: String) -> PageRow {
+            var row = PageRow(line: line)
+            let x = append(prefix, to: &row, x: 0)
+            let text = left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: mid) + right
+            row.segments.append(.init(x: x, text: text, style: Style(.border), anchor: nil, width: DisplayWidth.of(text)))
+            return row
+        }
+        var out = [border("┌", "┬", "┐")]
+        for (r, cells) in table.rows.enumerated() {
+            var row = PageRow(line: line)
+            var x = append(prefix, to: &row, x: 0)
+            for c in 0..<columns {
+                row.segments.append(.init(x: x, text: c == 0 ? "│ " : " │ ", style: Style(.border), anchor: nil, width: c == 0 ? 2 : 3))
+                x += c == 0 ? 2 : 3
+                let cell = c < cells.count ? cells[c] : []
+                var spans = cell
+                if r == 0 { spans = spans.map { var s = $0; s.style.flags.insert(.bold); return s } }
+                let fitted = fit(spans, widths[c])
+                let pad = widths[c] - spansWidth(fitted)
+                let align = c < table.alignments.count ? table.alignments[c] : .left
+                let lead = align == .right ? pad : align == .center ? pad / 2 : 0
+                x += lead
+                x = append(fitted, to: &row, x: x)
+                x += pad - lead
+            }
+            row.segments.append(.init(x: x, text: " │", style: Style(.border), anchor: nil, width: 2))
+            out.append(row)
+            if r == 0 && table.rows.count > 1 { out.append(border("├", "┼", "┤")) }
+        }
+        out.append(border("└", "┴", "┘"))
+        return out
+    }
+
+    /// Spans cut to `limit` columns, ending in `…` when something was cut.
+    private func fit(_ spans: [Span], _ limit: Int) -> [Span] {
+        guard spansWidth(spans) > limit else { return spans }
+        var out: [Span] = []
+        var used = 0
+        for s in spans {
+            var text = ""
+            for ch in s.text {
+                let w = DisplayWidth.of(ch)
+                if used + w > limit - 1 { break }
+                text.append(ch)
+                used += w
+            }
+            if !text.isEmpty { out.append(Span(text, s.style, anchor: s.anchor)) }
+            if used >= limit - 1 { break }
+        }
+        out.append(Span("…", Style(.dim)))
+        return out
+    }
+}

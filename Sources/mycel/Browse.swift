@@ -1,0 +1,145 @@
+// `mycel` with no subcommand: the full-screen browser. Wiring only: the state and its
+// update live in BrowserUI, the terminal in TerminalBackend.
+
+import ArgumentParser
+import BrowserUI
+import Foundation
+import Synchronization
+import TerminalBackend
+import VaultKit
+
+/// The signal that asked us to stop (0: none). Set from the signal handler, read by the loop.
+private let pendingSignal = Atomic<Int32>(0)
+
+struct Browse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the vault in the full-screen browser (what `mycel` alone does).",
+        discussion: """
+        Keys follow vim and less: j/k scroll, Tab selects the next link and Enter follows \
+        it, Backspace goes back, o or Ctrl-p finds a note, t shows the tag tree, b the \
+        backlinks, / finds in the note, S searches every note, ? lists every key, q quits.
+
+        Examples:
+          mycel
+          mycel --vault ~/notes
+          mycel browse "network nations"
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("The vault folder.", valueName: "path"))
+    var vault: String?
+    @Argument(help: "The note to open first (a path, file name, title or alias).")
+    var note: String?
+
+    func run() throws {
+        try guarded {
+            guard isatty(0) != 0, isatty(1) != 0 else { throw CLIError(TerminalError.notATerminal.description, status: 2) }
+            installSignalHandlers()
+            let terminal: Terminal
+            do {
+                terminal = try Terminal()
+            } catch {
+                throw CLIError("\(error)", status: 2)
+            }
+            defer { terminal.stop() }
+            guard let v = try loadShowingProgress(terminal) else { return }
+            var start: Int?
+            if let note {
+                do {
+                    start = try v.requireNote(note)
+                } catch {
+                    terminal.stop()
+                    throw error
+                }
+            }
+            let size = terminal.size
+            var state = AppState(vault: v, width: size.width, height: size.height)
+            if let s = start ?? AppState.startNote(in: v) { state.open(s, record: false) }
+            run(&state, terminal)
+        }
+        let s = pendingSignal.load(ordering: .relaxed)
+        if s != 0 { throw ExitCode(128 + s) }
+    }
+
+    /// Loads the vault on another thread while the terminal shows how many notes were read
+    /// (the line appears only when loading takes longer than a blink).
+    private func loadShowingProgress(_ terminal: Terminal) throws -> Vault? {
+        let located = VaultLocator.locate(option: vault, environment: ProcessInfo.processInfo.environment,
+                                          currentFolder: FileManager.default.currentDirectoryPath)
+        let progress = LoadProgress()
+        let thread = Thread {
+            let result = Result { () throws(VaultError) -> Vault in
+                try Vault.load(at: located.path) { done, total in progress.set(done, total) }
+            }
+            progress.finish(result)
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        let started = Date()
+        while true {
+            if let result = progress.result {
+                switch result {
+                case let .success(v): return v
+                case let .failure(e):
+                    terminal.stop()
+                    throw CLIError("cannot open the vault: \(e)", status: 2)
+                }
+            }
+            if pendingSignal.load(ordering: .relaxed) != 0 { return nil }
+            if Date().timeIntervalSince(started) > 0.15 {
+                let (done, total) = progress.counts
+                let size = terminal.size
+                var grid = Grid(width: size.width, height: size.height)
+                let text = total > 0 ? "Loading \(located.path): \(done) of \(total) notes read" : "Loading \(located.path)…"
+                grid.put(text, x: 1, y: min(1, size.height - 1), style: Style(.dim))
+                terminal.paint(grid)
+            }
+            if case .key(.char("q")) = terminal.read(timeout: 50) { return nil }
+        }
+    }
+
+    private func run(_ state: inout AppState, _ terminal: Terminal) {
+        terminal.paint(View.draw(state))
+        while pendingSignal.load(ordering: .relaxed) == 0 {
+            guard let first = terminal.read(timeout: -1) else { continue }
+            var events = [first]
+            // Take everything already typed before drawing: a burst costs one frame.
+            while events.count < 256, let more = terminal.read(timeout: 0) { events.append(more) }
+            for event in events {
+                let message: Message
+                switch event {
+                case let .key(k): message = .key(k)
+                case let .mouse(m): message = .mouse(m)
+                case let .resize(w, h): message = .resize(width: w, height: h)
+                }
+                if state.update(message).contains(.quit) { return }
+            }
+            terminal.paint(View.draw(state))
+        }
+    }
+
+    private func installSignalHandlers() {
+        for s in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signal in pendingSignal.store(signal, ordering: .relaxed) }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0 // no SA_RESTART: a blocked read returns so the loop can stop
+            sigaction(s, &action, nil)
+        }
+    }
+}
+
+/// Loading progress shared between the loading thread and the drawing loop.
+private final class LoadProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0, total = 0
+    private var outcome: Result<Vault, VaultError>?
+
+    func set(_ done: Int, _ total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        self.done = done
+        self.total = total
+    }
+    var counts: (Int, Int) { lock.lock(); defer { lock.unlock() }; return (done, total) }
+    func finish(_ r: Result<Vault, VaultError>) { lock.lock(); outcome = r; lock.unlock() }
+    var result: Result<Vault, VaultError>? { lock.lock(); defer { lock.unlock() }; return outcome }
+}
