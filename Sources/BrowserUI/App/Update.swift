@@ -322,7 +322,7 @@ extension AppState {
             }
         }
         walk(vault.tagTree, depth: 0)
-        var list = ListState(title: "Tags (Enter lists notes, l/h open/close)", rows: rows)
+        var list = ListState(title: "Tags", rows: rows)
         if let path, let at = rows.firstIndex(where: { $0.target == .tag(path) }) { list.selected = at }
         if rows.isEmpty { list.rows = [ListRow([[Span("no tags in this vault", Style(.dim))]], .none)] }
         return list
@@ -332,13 +332,14 @@ extension AppState {
     func sidePanel(for index: Int) -> ListState {
         let note = vault.notes[index]
         var rows: [ListRow] = []
-        let backs = vault.backlinks[index]
+        // Links from the note to itself (`[[#Heading]]`) are not backlinks a reader wants.
+        let backs = vault.backlinks[index].filter { $0.note != index }
         rows.append(ListRow([[Span("Backlinks (\(backs.count))", Style(.paneTitle, .bold))]], .none))
         if backs.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
         for ref in backs {
             let source = vault.notes[ref.note]
             let link = vault.link(ref)
-            let context = source.lineText(link.line).trimmingSpaces
+            let context = Self.context(source.lineText(link.line), column: link.column)
             rows.append(ListRow([[Span(source.title, Style(.link))], [Span("  " + context, Style(.dim))]],
                                 .note(ref.note, line: link.line, link: ref)))
         }
@@ -360,6 +361,37 @@ extension AppState {
         if tags.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
         for t in tags { rows.append(ListRow([[Span("#" + t, Style(.tag))]], .tag(t))) }
         return ListState(title: note.title, rows: rows)
+    }
+
+    /// A context line as a reader wants it: links shown by their text, starting a little
+    /// before the link when the line is long.
+    static func context(_ line: String, column: Int) -> String {
+        var scalars = Array(line.unicodeScalars)
+        var start = 0
+        if column > 24 {
+            start = column - 1 - 16
+            while start > 0, scalars[start - 1] != " " { start -= 1 }
+        }
+        scalars = Array(scalars[min(start, scalars.count)...])
+        // [[target|text]] → text, [[target]] → target.
+        var out = ""
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "[", i + 1 < scalars.count, scalars[i + 1] == "[" {
+                var j = i + 2
+                while j + 1 < scalars.count, !(scalars[j] == "]" && scalars[j + 1] == "]") { j += 1 }
+                if j + 1 < scalars.count {
+                    let inner = scalars[(i + 2)..<j]
+                    let shown = inner.lastIndex(of: "|").map { inner[($0 + 1)...] } ?? inner
+                    out.unicodeScalars.append(contentsOf: shown)
+                    i = j + 2
+                    continue
+                }
+            }
+            out.unicodeScalars.append(scalars[i])
+            i += 1
+        }
+        return (start > 0 ? "…" : "") + out.trimmingSpaces
     }
 
     // MARK: Overlays and prompts

@@ -89,7 +89,7 @@ public struct Grid: Sendable, Equatable {
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: Style) {
         for row in max(0, y)..<min(height, y + h) {
             for col in max(0, x)..<min(width, x + w) {
-                cells[row * width + col] = Cell(text: " ", width: 1, style: style)
+                set(col, row, Cell(text: " ", width: 1, style: style))
             }
         }
     }

@@ -1,0 +1,54 @@
+import Testing
+@testable import BrowserUI
+@testable import VaultKit
+
+/// Text snapshots of whole screens at three sizes. Stored under Snapshots/; re-record with
+/// `MYCEL_RECORD=1 swift test --filter SnapshotTests` and read the diff before committing.
+@Suite struct SnapshotTests {
+    static let sizes = [(120, 40), (80, 24), (40, 12)]
+
+    func each(_ name: String, _ setup: (inout AppState) -> Void) {
+        for (w, h) in Self.sizes {
+            var s = browser(w, h)
+            setup(&s)
+            assertSnapshot(s.screen, named: "\(name)-\(w)x\(h)")
+        }
+    }
+
+    @Test func startNote() { each("start") { _ in } }
+
+    @Test func noteWithLinkSelected() {
+        each("network-nations") { s in
+            s.open(s.vault.index("network-nations.md"), record: false)
+            s.press(.tab, .tab)
+        }
+    }
+
+    @Test func quickSwitcher() {
+        each("switcher") { s in
+            s.press(.char("o"))
+            s.type("network states")
+        }
+    }
+
+    @Test func tagTree() {
+        each("tags") { s in
+            s.press(.char("t"), .char("j"), .char("l"))
+        }
+    }
+
+    @Test func backlinksFocused() {
+        each("backlinks") { s in
+            s.open(s.vault.index("concepts/commons.md"), record: false)
+            s.press(.char("b"), .char("j"))
+        }
+    }
+
+    @Test func help() { each("help") { s in s.press(.char("?")) } }
+
+    @Test func richNote() {
+        each("rich") { s in
+            s.open(s.vault.index("projects/mycel/design/overview.md"), record: false)
+        }
+    }
+}

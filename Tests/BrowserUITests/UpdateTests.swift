@@ -1,0 +1,286 @@
+import Testing
+@testable import BrowserUI
+@testable import VaultKit
+
+@Suite struct NavigationTests {
+    @Test func startsOnTheStartPage() {
+        let s = browser(120, 40)
+        #expect(s.openPath == "start-here.md")
+        #expect(s.focus == .note)
+        #expect(s.back.isEmpty && s.forward.isEmpty)
+    }
+
+    @Test func tabSelectsLinksInReadingOrderAndEnterFollows() {
+        var s = browser(120, 40)
+        s.press(.tab)
+        #expect(s.selectedLinkText == "network-nations")   // the `related` property comes first
+        s.press(.tab)
+        #expect(s.selectedLinkText == "commons")
+        s.press(.tab, .tab)
+        #expect(s.selectedLinkText == "cosmolocalism")
+        s.press(.backTab)
+        #expect(s.selectedLinkText == "network-nations")
+        s.press(.enter)
+        #expect(s.openPath == "network-nations.md")
+        #expect(s.back.count == 1)
+        s.press(.backspace)
+        #expect(s.openPath == "start-here.md")
+        #expect(s.forward.count == 1)
+        s.press(.char("L"))
+        #expect(s.openPath == "network-nations.md")
+        s.press(.char("H"))
+        #expect(s.openPath == "start-here.md")
+    }
+
+    @Test func historyKeepsTheScrollPosition() {
+        var s = browser(80, 24)
+        s.press(.char("j"), .char("j"), .char("j"))
+        let top = s.view?.top
+        s.press(.ctrl("p"))
+        s.type("commons")
+        s.press(.enter)
+        #expect(s.openPath == "concepts/commons.md")
+        s.press(.backspace)
+        #expect(s.view?.top == top)
+    }
+
+    @Test func followingANewLinkClearsForwardHistory() {
+        var s = browser(120, 40)
+        s.press(.tab, .enter, .backspace)
+        #expect(s.forward.count == 1)
+        s.press(.tab, .tab, .enter)
+        #expect(s.forward.isEmpty)
+        #expect(s.back.count == 1)
+    }
+
+    @Test func unresolvedLinksSaySoAndStay() {
+        var s = browser(120, 40)
+        let ghostNote = s.vault.index("concepts/stigmergy.md")
+        let link = s.vault.notes[ghostNote].links.firstIndex { !$0.isResolved && $0.aliasOf == nil }!
+        s.open(ghostNote)
+        s.follow(LinkRef(note: ghostNote, link: link))
+        #expect(s.openPath == "concepts/stigmergy.md")
+        #expect(s.message?.contains("does not exist yet") == true)
+    }
+
+    @Test func aliasOnlyLinksOpenTheNoteOfTheAlias() {
+        var s = browser(120, 40)
+        let from = s.vault.index("writing/exit-without-exile.md")
+        let link = s.vault.notes[from].links.firstIndex { $0.aliasOf != nil }!
+        s.open(from)
+        s.follow(LinkRef(note: from, link: link))
+        #expect(s.openPath == "network-nations.md")
+        #expect(s.message?.contains("alias") == true)
+    }
+
+    @Test func headingLinksScrollToTheHeading() {
+        var s = browser(80, 24)
+        let citizen = s.vault.index("writing/citizen.md")
+        let link = s.vault.notes[citizen].links.firstIndex { $0.path == "self-sovereign-identity" && !$0.subpath.isEmpty }!
+        s.open(citizen)
+        s.follow(LinkRef(note: citizen, link: link))
+        #expect(s.openPath == "concepts/self-sovereign-identity.md")
+        let v = s.view!
+        #expect(v.page.rows[v.top].text.contains("Wallets and Credentials"))
+    }
+
+    @Test func scrollingKeysMoveAndClamp() {
+        var s = browser(80, 12)
+        s.press(.char("G"))
+        let bottom = s.view!.top
+        #expect(bottom == s.view!.page.rows.count - s.noteHeight)
+        s.press(.char("j"))
+        #expect(s.view!.top == bottom)
+        s.press(.char("g"))
+        #expect(s.view!.top == 0)
+        s.press(.ctrl("d"))
+        #expect(s.view!.top == s.noteHeight / 2)
+        s.press(.pageDown)
+        #expect(s.view!.top == min(bottom, s.noteHeight / 2 + s.noteHeight - 2))
+        s.press(.char("k"), .up, .ctrl("u"), .pageUp)
+        #expect(s.view!.top == 0)
+    }
+
+    @Test func quickSwitcherFindsByAliasAndOpens() {
+        var s = browser(120, 40)
+        s.press(.char("o"))
+        #expect(s.overlay == .switcher)
+        s.type("network states")
+        let first = s.switcher.result?.matches.first
+        #expect(first.map { s.vault.notes[$0.note].path } == "network-nations.md")
+        #expect(first?.field == .alias)
+        #expect(first?.text == "network states")
+        #expect(s.screen.contains("Network Nations  ← alias “network states”"))
+        s.press(.enter)
+        #expect(s.overlay == .none)
+        #expect(s.openPath == "network-nations.md")
+    }
+
+    @Test func switcherEditsAndEscapes() {
+        var s = browser(120, 40)
+        s.press(.ctrl("p"))
+        s.type("netnat")
+        #expect(s.switcher.result?.matches.first.map { s.vault.notes[$0.note].path } == "network-nations.md")
+        s.press(.backspace, .backspace, .backspace)
+        #expect(s.switcher.query == "net")
+        s.press(.down)
+        #expect(s.switcher.selected == 1)
+        s.press(.escape)
+        #expect(s.overlay == .none)
+        #expect(s.openPath == "start-here.md")
+    }
+
+    @Test func tagTreeExpandsAndListsNotes() {
+        var s = browser(120, 40)
+        s.press(.char("t"))
+        #expect(s.focus == .left && s.leftMode == .tags)
+        let rows = s.left.rows.map { $0.lines[0].map(\.text).joined() }
+        #expect(rows.contains { $0.contains("#governance") })
+        // Walk to a tag with children and open its branch.
+        let parent = s.left.rows.firstIndex { row in
+            if case let .tag(p) = row.target { return s.vault.tagTree.find(p)?.children.isEmpty == false }
+            return false
+        }!
+        while s.left.selected != parent { s.press(.char("j")) }
+        let before = s.left.rows.count
+        s.press(.char("l"))
+        #expect(s.left.rows.count > before)
+        s.press(.char("h"))
+        #expect(s.left.rows.count == before)
+        s.press(.enter)
+        #expect(s.leftMode == .results)
+        #expect(s.left.title.hasPrefix("#"))
+        let first = s.left.rows[s.left.selected!]
+        s.press(.enter)
+        if case let .note(n, _, _) = first.target { #expect(s.view?.note == n) } else { Issue.record("not a note row") }
+        #expect(s.focus == .note)
+    }
+
+    @Test func backlinksPaneIsFocusedAndWalked() {
+        var s = browser(120, 40)
+        s.open(s.vault.index("network-nations.md"))
+        s.press(.char("b"))
+        #expect(s.focus == .right)
+        let row = s.right.rows[s.right.selected!]
+        guard case let .note(source, line, _) = row.target else { Issue.record("first row is not a backlink"); return }
+        #expect(row.lines.count == 2)   // the source note and the line of context
+        s.press(.enter)
+        #expect(s.view?.note == source)
+        #expect(line != nil)
+        #expect(s.focus == .note)
+        #expect(s.view?.selected != nil)   // the link back is selected
+    }
+
+    @Test func findInTheNoteMovesBetweenMatches() {
+        var s = browser(80, 12)
+        s.open(s.vault.index("network-nations.md"))
+        s.press(.char("/"))
+        s.type("nation")
+        s.press(.enter)
+        #expect(s.findQuery == "nation")
+        let hits = s.findHits()
+        #expect(hits.count > 3)
+        let first = s.view!.top
+        s.press(.char("n"))
+        #expect(s.view!.top > first)
+        s.press(.char("N"))
+        #expect(s.view!.top == first)
+        #expect(s.message?.contains("match") == true)
+    }
+
+    @Test func vaultSearchListsLinesAndOpensAtTheLine() {
+        var s = browser(120, 40)
+        s.press(.char("S"))
+        s.type("mycorrhiza")
+        s.press(.enter)
+        #expect(s.leftMode == .results)
+        #expect(s.focus == .left)
+        #expect(s.left.rows.count > 1)
+        s.press(.enter)
+        #expect(s.view.map { s.vault.notes[$0.note].text.lowercased().contains("mycorrhiza") } == true)
+    }
+
+    @Test func escapeClosesEverything() {
+        var s = browser(120, 40)
+        s.press(.char("?"))
+        #expect(s.overlay == .help)
+        s.press(.escape)
+        #expect(s.overlay == .none)
+        s.press(.char("b"))
+        s.press(.escape)
+        #expect(s.focus == .note)
+        s.press(.char("q"))
+        #expect(s.quitting)
+    }
+
+    @Test func resizingKeepsThePlace() {
+        var s = browser(120, 40)
+        s.open(s.vault.index("network-nations.md"))
+        for _ in 0..<12 { s.press(.char("j")) }
+        let line = s.view!.page.rows[s.view!.top].line
+        _ = s.update(.resize(width: 40, height: 12))
+        #expect(s.view!.page.rows[s.view!.top].line == line)
+        _ = s.update(.resize(width: 120, height: 40))
+        #expect(s.view!.page.rows[s.view!.top].line == line)
+    }
+
+    @Test func mouseClicksFollowLinksAndWheelScrolls() {
+        var s = browser(120, 40)
+        let centre = s.frames.centre!
+        // Find where "cosmolocalism" is drawn and click it.
+        let v = s.view!
+        let (row, seg) = v.page.rows.enumerated().lazy.compactMap { r, row in
+            row.segments.first { $0.anchor != nil && $0.text == "cosmolocalism" }.map { (r, $0) }
+        }.first!
+        _ = s.update(.mouse(MouseEvent(.click, x: centre.x + 1 + seg.x, y: centre.y + row - v.top)))
+        #expect(s.openPath == "concepts/cosmolocalism.md")
+        _ = s.update(.mouse(MouseEvent(.wheelDown, x: centre.x + 2, y: 2)))
+        #expect(s.view!.top == min(3, s.view!.page.rows.count - s.noteHeight))
+        // A click on a row of the notes list opens that note.
+        let left = s.frames.left!
+        _ = s.update(.mouse(MouseEvent(.click, x: left.x + 2, y: left.y + 1)))
+        #expect(s.view?.note == s.vault.notes.indices.min { s.vault.notes[$0].path.lowercased() < s.vault.notes[$1].path.lowercased() })
+    }
+}
+
+@Suite struct LayoutTests {
+    @Test func panesGiveWayAsTheTerminalNarrows() {
+        let wide = browser(120, 40).frames
+        #expect(wide.left != nil && wide.centre != nil && wide.right != nil)
+        let mid = browser(80, 24).frames
+        #expect(mid.left == nil && mid.centre != nil && mid.right != nil)
+        let narrow = browser(40, 12).frames
+        #expect(narrow.left == nil && narrow.right == nil && narrow.centre?.width == 40)
+        let tiny = browser(20, 5)
+        #expect(tiny.frames.centre == Rect(x: 0, y: 0, width: 20, height: 4))
+        #expect(tiny.screen.split(separator: "\n").count == 5)
+    }
+
+    @Test func toggleKeysBringPanesBack() {
+        var s = browser(80, 24)
+        s.press(.char("["))
+        #expect(s.frames.left != nil)
+        s.press(.char("]"))
+        #expect(s.frames.right == nil)
+        s.press(.char("["))
+        #expect(s.frames.left == nil)
+    }
+
+    @Test func aFocusedPaneTakesTheWidthWhenNothingElseFits() {
+        var s = browser(40, 12)
+        s.press(.char("t"))
+        #expect(s.frames.left == Rect(x: 0, y: 0, width: 40, height: 11))
+        #expect(s.frames.centre == nil)
+        s.press(.escape)
+        #expect(s.frames.centre?.width == 40)
+    }
+
+    @Test func statusLineShowsPathPositionAndHistory() {
+        var s = browser(120, 40)
+        s.press(.tab, .enter)
+        let status = String(s.screen.split(separator: "\n").last!)
+        #expect(status.contains("network-nations.md"))
+        #expect(status.contains("◀1 ▶0"))
+        #expect(status.contains("1/"))
+    }
+}
