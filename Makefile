@@ -4,9 +4,9 @@
 SWIFT       ?= swift
 PREFIX      ?= /usr/local
 VAULT       ?= vault
-# Debian packages the build and the tests need (ncurses for the browser, tmux for its
-# end-to-end tests).
-DEB_PACKAGES := libncurses-dev tmux
+# Debian packages the build and the tests need: ncursesw for the browser, cmark-gfm for
+# rendering Markdown, tmux for the browser's end-to-end tests.
+DEB_PACKAGES := libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev tmux
 
 .PHONY: all deps build run test bench install uninstall clean
 
@@ -26,15 +26,15 @@ deps:
 	    fi; \
 	  fi; \
 	else \
-	  echo "note: not a Debian system; make sure ncurses (wide-character) and tmux are installed"; \
+	  echo "note: not a Debian system; make sure ncursesw, cmark-gfm (with extensions) and tmux are installed"; \
 	fi
 
 build: deps
 	$(SWIFT) build -c release
 
-# Opens the sample vault. Until the browser lands this prints its statistics.
+# Opens the sample vault in the browser (q quits).
 run: build
-	.build/release/mycel stats --vault $(VAULT)
+	.build/release/mycel --vault $(VAULT)
 
 test: deps
 	$(SWIFT) build --build-tests

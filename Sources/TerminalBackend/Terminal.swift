@@ -45,11 +45,16 @@ public final class Terminal {
     public private(set) var isRunning = false
 
     /// Starts ncurses on the process's terminal (`output`/`input` nil) or on the given files
-    /// (tests paint into `/dev/null`). `term` overrides `$TERM`.
+    /// (tests paint into `/dev/null`). `term` overrides `$TERM`; `environment` replaces the
+    /// process's environment for TERM and NO_COLOR when given.
     public init(term: String? = nil, output: String? = nil, input: String? = nil,
-                environment: [String: String] = [:]) throws {
+                environment: [String: String]? = nil) throws {
         Terminal.setUTF8Locale()
-        let name = term ?? environment["TERM"] ?? String(cString: getenv("TERM") ?? strdup(""))
+        func env(_ key: String) -> String? {
+            if let environment { return environment[key] }
+            return getenv(key).map { String(cString: $0) }
+        }
+        let name = term ?? env("TERM") ?? ""
         if let output {
             outFile = fopen(output, "w")
             inFile = fopen(input ?? "/dev/null", "r")
@@ -75,7 +80,7 @@ public final class Terminal {
         let mask = mmask_t(mycel_button1_click() | mycel_button1_pressed() | mycel_wheel_up() | mycel_wheel_down())
         mousemask(mask, nil)
         mouseinterval(0)
-        setupColors(noColor: (environment["NO_COLOR"] ?? (getenv("NO_COLOR").map { String(cString: $0) })).map { !$0.isEmpty } ?? false)
+        setupColors(noColor: env("NO_COLOR").map { !$0.isEmpty } ?? false)
     }
 
     deinit { stop() }
@@ -160,7 +165,7 @@ public final class Terminal {
             for x in 0..<width {
                 let cell = grid[x, y]
                 guard cell.width > 0 else { continue }
-                if !full, let p = previous, p[x, y] == cell, x + 1 >= width || p[x + 1, y] == grid[x + 1, y] { continue }
+                if !full, let p = previous, p[x, y] == cell { continue }
                 // Never let a two-column character hang over the right edge.
                 let text = cell.width == 2 && x + 1 >= width ? " " : cell.text
                 var k = 0

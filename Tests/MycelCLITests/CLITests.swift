@@ -91,8 +91,12 @@ struct CLITests {
         #expect((j?["loadMilliseconds"] as? Double ?? -1) >= 0)
         let text = try CLI.sample(["stats"])
         #expect(text.stdout.contains("notes            \(notesOnDisk)"))
-        // With no subcommand mycel prints the same (until the browser lands).
-        #expect(try CLI.sample([]).stdout.contains("notes            \(notesOnDisk)"))
+        // With no subcommand mycel opens the browser, which needs a terminal: in a pipe it
+        // says so and exits with status 2 instead of drawing into the pipe.
+        let piped = try CLI.sample([])
+        #expect(piped.status == 2)
+        #expect(piped.stdout.isEmpty)
+        #expect(piped.stderr.contains("needs a terminal"))
     }
 
     @Test("links lists body and frontmatter links with where they lead")

@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal: tmux runs `mycel` in a pane of a given size, the test
+/// types keys and reads the screen back. Each scenario has its own tmux server and its own
+/// copy of the sample vault, and checks afterwards that the vault's bytes did not change.
+final class TmuxSession {
+    let socket = "mycel-e2e-" + UUID().uuidString.prefix(8)
+    let vault: String
+    private let original: [String: Data]
+
+    init(width: Int = 120, height: Int = 40, args: [String] = [], env: [String: String] = [:]) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || Self.which("tmux") != nil else {
+            throw TmuxMissing()
+        }
+        vault = NSTemporaryDirectory() + "mycel-e2e-vault-" + UUID().uuidString
+        try FileManager.default.copyItem(atPath: CLI.vault, toPath: vault)
+        original = Self.contents(of: vault)
+        var environment = ["TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        for (k, v) in env { environment[k] = v }
+        let envArgs = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        let command = "trap '' INT; env \(envArgs) \(Self.quote(CLI.binary)) --vault \(Self.quote(vault)) "
+            + args.map(Self.quote).joined(separator: " ")
+            + "; echo \"exit=$?\"; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 600"
+        try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: vault)
+    }
+
+    /// Runs a tmux client and returns what it printed. Spawned and reaped by hand: the first
+    /// client forks the tmux server, which would inherit (and hold open) the descriptors
+    /// Foundation's `Process` uses to notice that a child exited.
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + args
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw TmuxFailed(args: args) }
+        // The read end must not leak into the server either.
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let capture = args.first == "capture-pane"
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var cargs = argv.map { strdup($0) } + [nil]
+        defer { for a in cargs { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, "tmux", &actions, nil, &cargs, environ)
+        close(fds[1])
+        guard rc == 0 else { close(fds[0]); throw TmuxFailed(args: args) }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fds[0], &buffer, buffer.count)
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    var screen: String { (try? tmux(["capture-pane", "-p"])) ?? "" }
+    var lines: [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
+    /// Sends tmux key names (`Tab`, `Enter`, `BSpace`, `C-p`, `Escape`, `j` ...).
+    func keys(_ names: String...) throws {
+        for n in names { try tmux(["send-keys", n]) }
+    }
+
+    func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
+
+    func resize(_ width: Int, _ height: Int) throws {
+        try tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits until `predicate` holds for the screen; fails the test with the last screen.
+    @discardableResult
+    func wait(_ what: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+              _ predicate: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen
+            if predicate(last) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("timed out waiting for \(what); the screen was:\n\(last)", sourceLocation: sourceLocation)
+        return false
+    }
+
+    func wait(for text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        wait("“\(text)”", sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+
+    /// The status line (the last non-empty row while mycel runs).
+    var status: String { lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "" }
+
+    func expectVaultUnchanged(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(Self.contents(of: vault) == original, "the vault's files changed", sourceLocation: sourceLocation)
+    }
+
+    static func contents(of root: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        let e = FileManager.default.enumerator(atPath: root)
+        while let rel = e?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            let full = root + "/" + rel
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
+                out[rel] = FileManager.default.contents(atPath: full)
+            }
+        }
+        return out
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    static func which(_ tool: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let p = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+}
+
+struct TmuxFailed: Error { let args: [String] }
+
+struct TmuxMissing: Error, CustomStringConvertible {
+    var description: String { "tmux is needed for the end-to-end tests: apt-get install tmux (make test installs it)" }
+}
+
+@Suite(.serialized) struct EndToEndTests {
+    @Test func opensTheSampleVault() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        let screen = t.screen
+        #expect(screen.contains("Start Here"))
+        #expect(screen.contains("Notes (38)"))      // left pane at 120 columns
+        #expect(screen.contains("Backlinks ("))     // right pane
+        #expect(screen.contains("Welcome 🍄."))
+        t.expectVaultUnchanged()
+    }
+
+    @Test func followsALinkWithTabAndEnterAndComesBack() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        try t.keys("Tab", "Enter")
+        t.wait("the linked note") { $0.contains("network-nations.md") && $0.contains("◀1 ▶0") }
+        #expect(t.screen.contains("Network Nations"))
+        try t.keys("BSpace")
+        t.wait("the way back") { $0.contains("start-here.md") && $0.contains("◀0 ▶1") }
+        try t.keys("L")
+        t.wait("forward again") { $0.contains("network-nations.md") && $0.contains("◀1 ▶0") }
+        t.expectVaultUnchanged()
+    }
+
+    @Test func quickSwitcherFindsAnAlias() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        try t.keys("C-p")
+        t.wait(for: "Open note:")
+        try t.type("network states")
+        t.wait(for: "Network Nations  ← alias “network states”")
+        try t.keys("Enter")
+        t.wait("Network Nations open") { $0.contains("network-nations.md") && !$0.contains("Open note:") }
+        t.expectVaultUnchanged()
+    }
+
+    @Test func browsesTheTagTree() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        try t.keys("t")
+        t.wait(for: "#governance")
+        // Down to #governance, open its branch, list its notes, open the first.
+        let rows = t.lines.firstIndex { $0.contains("#governance") }! - t.lines.firstIndex { $0.contains(" Tags") }! - 1
+        for _ in 0..<rows { try t.keys("j") }
+        try t.keys("l")
+        t.wait(for: "▾ #governance")
+        try t.keys("Enter")
+        t.wait(for: "#governance (")
+        try t.keys("Enter")
+        t.wait("a tagged note open") { !$0.contains("start-here.md") && $0.contains(".md") }
+        t.expectVaultUnchanged()
+    }
+
+    @Test func resizingKeepsThePlace() throws {
+        let t = try TmuxSession(args: ["network nations"])
+        t.wait(for: "network-nations.md")
+        for _ in 0..<8 { try t.keys("j") }
+        t.wait(for: "9/")
+        let firstRow = { (screen: String) -> String in
+            // The note pane's first row: between the two separators at 120 columns.
+            let row = String(screen.split(separator: "\n").first ?? "")
+            let parts = row.split(separator: "│", omittingEmptySubsequences: false)
+            return parts.count >= 3 ? parts[1].trimmingCharacters(in: .whitespaces) : row.trimmingCharacters(in: .whitespaces)
+        }
+        let before = firstRow(t.screen)
+        #expect(!before.isEmpty)
+        try t.resize(40, 12)
+        t.wait("one pane at 40×12") { s in
+            let rows = s.split(separator: "\n", omittingEmptySubsequences: false)
+            return !s.contains("│") && rows.count >= 12 && rows.allSatisfy { $0.count <= 40 } && s.contains("network-nations.md")
+        }
+        // The first words of the top line are still at the top.
+        let narrowTop = t.lines.first?.trimmingCharacters(in: .whitespaces) ?? ""
+        #expect(before.hasPrefix(narrowTop.split(separator: " ").prefix(2).joined(separator: " ")))
+        try t.resize(120, 40)
+        t.wait("three panes again") { $0.contains("Notes (38)") }
+        t.wait("the same top line") { firstRow($0) == before }
+        t.expectVaultUnchanged()
+    }
+
+    @Test func quitsCleanlyWithTheTerminalRestored() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        try t.keys("q")
+        t.wait(for: "exit=0")
+        t.wait("the terminal modes back") { $0.contains("icanon") && $0.contains("echo") && !$0.contains("-icanon") && !$0.contains("-echo ") }
+        #expect(!t.screen.contains("start-here.md"))   // the browser's screen is gone
+        t.expectVaultUnchanged()
+    }
+
+    @Test func interruptRestoresTheTerminalToo() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        try t.keys("C-c")
+        t.wait(for: "exit=130")
+        t.wait("the terminal modes back") { $0.contains("icanon") && !$0.contains("-icanon") }
+    }
+
+    @Test func anUnknownTerminalGetsAClearMessage() throws {
+        let t = try TmuxSession(env: ["TERM": "no-such-terminal"])
+        t.wait(for: "exit=2")
+        #expect(t.screen.contains("“no-such-terminal” is unknown"))
+    }
+
+    @Test func worksInATinyTerminal() throws {
+        let t = try TmuxSession(width: 20, height: 5)
+        t.wait(for: "start-here.md")
+        try t.keys("Tab", "Enter")
+        t.wait(for: "network-nations")
+        try t.keys("q")
+        t.wait(for: "exit=0")
+    }
+}
