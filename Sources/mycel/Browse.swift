@@ -113,6 +113,7 @@ struct Browse: ParsableCommand {
                 }
                 if state.update(message).contains(.quit) { return }
             }
+            state.settle()
             terminal.paint(View.draw(state))
         }
     }

@@ -59,8 +59,18 @@ func browser(_ width: Int, _ height: Int, vault v: Vault = sampleVault) -> AppSt
 
 extension AppState {
     /// Sends keys; a string is typed character by character.
-    mutating func press(_ keys: Key...) { for k in keys { _ = update(.key(k)) } }
-    mutating func type(_ text: String) { for c in text { _ = update(.key(.char(c))) } }
+    /// Sends keys, then settles as the run loop does before each frame.
+    mutating func press(_ keys: Key...) {
+        for k in keys { _ = update(.key(k)) }
+        settle()
+    }
+    /// Types text one frame per character (settling after each, like a slow typist).
+    mutating func type(_ text: String) {
+        for c in text {
+            _ = update(.key(.char(c)))
+            settle()
+        }
+    }
     var screen: String { View.draw(self).text }
     var openPath: String? { view.map { vault.notes[$0.note].path } }
     /// The text of the selected link, if any.

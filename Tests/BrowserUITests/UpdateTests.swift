@@ -130,6 +130,16 @@ import Testing
         #expect(s.openPath == "start-here.md")
     }
 
+    @Test func aBurstOfKeysRunsOneSearch() {
+        var s = browser(120, 40)
+        s.press(.char("o"))
+        for c in "netnat" { _ = s.update(.key(.char(c))) }
+        #expect(s.switcher.result?.query == "")   // nothing searched while keys keep coming
+        s.settle()
+        #expect(s.switcher.result?.query == "netnat")
+        #expect(s.switcher.result?.matches.first.map { s.vault.notes[$0.note].path } == "network-nations.md")
+    }
+
     @Test func tagTreeExpandsAndListsNotes() {
         var s = browser(120, 40)
         s.press(.char("t"))

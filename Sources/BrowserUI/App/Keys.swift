@@ -110,3 +110,21 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("q")], action: .quit, context: .global, help: "quit"),
     ])
 }
+
+extension KeyMap {
+    /// The key map as a Markdown table: docs/keys.md holds exactly this (a test checks it).
+    public var markdownTable: String {
+        var out = "| keys | where | does |\n|---|---|---|\n"
+        for b in bindings {
+            let keys = b.keys.map { "`\($0.label == "`" ? "` ` `" : $0.label)`" }.joined(separator: " ")
+            let place: String
+            switch b.context {
+            case .global: place = "anywhere"
+            case .note: place = "note"
+            case .list: place = "lists"
+            }
+            out += "| \(keys) | \(place) | \(b.help) |\n"
+        }
+        return out
+    }
+}

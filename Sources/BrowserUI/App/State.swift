@@ -148,6 +148,10 @@ public enum Overlay: Sendable, Equatable {
 public enum PromptKind: Sendable, Equatable { case find, search }
 
 public struct Switcher: Sendable {
+    /// A search the query needs and has not had yet: `narrowing` when characters were only
+    /// added since the last one (the previous matches are enough to search).
+    enum Pending: Sendable { case narrowing, fresh }
+    var pending: Pending?
     public var query = ""
     public var result: NameSearchResult?
     public var selected = 0

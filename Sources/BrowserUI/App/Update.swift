@@ -300,9 +300,9 @@ extension AppState {
         let order = vault.notes.indices.sorted { vault.notes[$0].path.folded < vault.notes[$1].path.folded }
         var list = ListState(title: "Notes (\(order.count))", rows: order.map { i in
             let n = vault.notes[i]
-            var spans: [Span] = []
-            if !n.folder.isEmpty { spans.append(Span(n.folder + "/", Style(.dim))) }
-            spans.append(Span(n.name, .plain))
+            // The name first, where a narrow pane still shows it; the folder after it, dimmed.
+            var spans = [Span(n.name, .plain)]
+            if !n.folder.isEmpty { spans.append(Span("  " + n.folder, Style(.dim))) }
             return ListRow([spans], .note(i, line: nil, link: nil))
         })
         if let note, let at = list.rows.firstIndex(where: { $0.target == .note(note, line: nil, link: nil) }) { list.selected = at }
@@ -414,6 +414,7 @@ extension AppState {
         switch key {
         case .escape: overlay = .none
         case .enter:
+            settle()
             if let r = switcher.result, r.matches.indices.contains(switcher.selected) {
                 overlay = .none
                 focus = .note
@@ -424,13 +425,13 @@ extension AppState {
         case .backspace:
             guard !switcher.query.isEmpty else { return }
             switcher.query.removeLast()
-            runSwitcher()
+            switcher.pending = .fresh
         case .ctrl("u"):
             switcher.query = ""
-            runSwitcher()
+            switcher.pending = .fresh
         case let .char(c):
             switcher.query.append(c)
-            runSwitcher(incremental: true)
+            if switcher.pending == nil { switcher.pending = .narrowing }
         default: break
         }
         if switcher.selected < switcher.top { switcher.top = switcher.selected }
@@ -439,6 +440,14 @@ extension AppState {
 
     /// Result rows the switcher box shows.
     var switcherRows: Int { max(1, min(20, height - 6)) }
+
+    /// Runs work the last messages left pending (the switcher's search), once for a whole
+    /// burst of keys. The runtime calls it before drawing.
+    public mutating func settle() {
+        guard let p = switcher.pending else { return }
+        switcher.pending = nil
+        runSwitcher(incremental: p == .narrowing)
+    }
 
     mutating func runSwitcher(incremental: Bool = false) {
         let previous = incremental ? switcher.result : nil
