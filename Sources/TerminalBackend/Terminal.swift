@@ -43,6 +43,8 @@ public final class Terminal {
     private var previous: Grid?
     public private(set) var colorMode: ColorMode = .monochrome
     public private(set) var isRunning = false
+    /// True once input has failed for good (the terminal went away).
+    public private(set) var inputClosed = false
 
     /// Starts ncurses on the process's terminal (`output`/`input` nil) or on the given files
     /// (tests paint into `/dev/null`). `term` overrides `$TERM`; `environment` replaces the
@@ -81,6 +83,24 @@ public final class Terminal {
         mousemask(mask, nil)
         mouseinterval(0)
         setupColors(noColor: env("NO_COLOR").map { !$0.isEmpty } ?? false)
+        if output == nil { Terminal.restoreOnCrash() }
+    }
+
+    /// Should mycel crash (a trap, a bad access, an abort), the handler puts the terminal
+    /// back (cooked mode, no mouse reporting, the normal screen) before the process dies
+    /// with the same signal, so the user's shell is never left unusable.
+    static func restoreOnCrash() {
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                endwin()
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
+            sigaction(sig, &action, nil)
+        }
     }
 
     deinit { stop() }
@@ -168,14 +188,32 @@ public final class Terminal {
                 if !full, let p = previous, p[x, y] == cell { continue }
                 // Never let a two-column character hang over the right edge.
                 let text = cell.width == 2 && x + 1 >= width ? " " : cell.text
-                var k = 0
-                for s in text.unicodeScalars where k < 15 {
-                    buffer[k] = wchar_t(bitPattern: s.value)
-                    k += 1
-                }
-                buffer[k] = 0
                 let (attrs, pair) = attributes(cell.style)
-                _ = mycel_put(w, Int32(y), Int32(x), buffer, attrs, pair)
+                // ncurses takes one spacing character plus non-spacing ones per cell: a
+                // grapheme of several spacing characters (a flag) is painted one per column,
+                // as far as its width goes, and columns left over are blanked.
+                let scalars = Array(text.unicodeScalars)
+                var col = x, i = 0
+                let end = x + (text == " " ? 1 : Int(cell.width))
+                while i < scalars.count, col < end {
+                    var k = 0
+                    buffer[k] = wchar_t(bitPattern: scalars[i].value); k += 1
+                    let cols = max(1, DisplayWidth.of(scalars[i]))
+                    i += 1
+                    while i < scalars.count, DisplayWidth.of(scalars[i]) == 0 {
+                        if k < 4 { buffer[k] = wchar_t(bitPattern: scalars[i].value); k += 1 }
+                        i += 1
+                    }
+                    buffer[k] = 0
+                    if col + cols > end { break }
+                    _ = mycel_put(w, Int32(y), Int32(col), buffer, attrs, pair)
+                    col += cols
+                }
+                while col < end {
+                    buffer[0] = 32; buffer[1] = 0
+                    _ = mycel_put(w, Int32(y), Int32(col), buffer, attrs, pair)
+                    col += 1
+                }
                 written += 1
             }
         }
@@ -209,6 +247,15 @@ public final class Terminal {
     /// Waits up to `timeout` milliseconds (-1: forever) for input.
     public func read(timeout: Int32) -> InputEvent? {
         guard let w = window else { return nil }
+        // A terminal that went away (its window closed, the ssh connection dropped) hangs
+        // up: there is nobody left to serve.
+        if let f = inFile {
+            var p = pollfd(fd: fileno(f), events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) > 0, Int32(p.revents) & (POLLHUP | POLLERR | POLLNVAL) != 0 {
+                inputClosed = true
+                return nil
+            }
+        }
         wtimeout(w, timeout)
         var ch: wint_t = 0
         let r = wget_wch(w, &ch)

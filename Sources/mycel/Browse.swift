@@ -89,7 +89,9 @@ struct Browse: ParsableCommand {
                 let (done, total) = progress.counts
                 let size = terminal.size
                 var grid = Grid(width: size.width, height: size.height)
-                let text = total > 0 ? "Loading \(located.path): \(done) of \(total) notes read" : "Loading \(located.path)…"
+                let text = total == 0 ? "Loading \(located.path): looking for notes…"
+                    : done < total ? "Loading \(located.path): \(done) of \(total) notes read"
+                    : "Loading \(located.path): \(total) notes read, linking them…"
                 grid.put(text, x: 1, y: min(1, size.height - 1), style: Style(.dim))
                 terminal.paint(grid)
             }
@@ -100,7 +102,12 @@ struct Browse: ParsableCommand {
     private func run(_ state: inout AppState, _ terminal: Terminal) {
         terminal.paint(View.draw(state))
         while pendingSignal.load(ordering: .relaxed) == 0 {
-            guard let first = terminal.read(timeout: -1) else { continue }
+            // ncurses resumes a read a signal interrupted, so the loop wakes up a few times a
+            // second to notice a signal or a terminal that hung up.
+            guard let first = terminal.read(timeout: 250) else {
+                if terminal.inputClosed { return }
+                continue
+            }
             var events = [first]
             // Take everything already typed before drawing: a burst costs one frame.
             while events.count < 256, let more = terminal.read(timeout: 0) { events.append(more) }

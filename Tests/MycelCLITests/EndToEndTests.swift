@@ -51,10 +51,22 @@ final class TmuxSession {
         }
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, fds[1])
+        // Test threads block most signals, and a child inherits the mask: the tmux server
+        // would never see SIGCHLD or SIGTERM. Start it with no signal blocked and every
+        // signal at its default action.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var cargs = argv.map { strdup($0) } + [nil]
         defer { for a in cargs { free(a) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, "tmux", &actions, nil, &cargs, environ)
+        let rc = posix_spawnp(&pid, "tmux", &actions, &attributes, &cargs, environ)
         close(fds[1])
         guard rc == 0 else { close(fds[0]); throw TmuxFailed(args: args) }
         var data = [UInt8]()
@@ -252,5 +264,29 @@ struct TmuxMissing: Error, CustomStringConvertible {
         t.wait(for: "network-nations")
         try t.keys("q")
         t.wait(for: "exit=0")
+    }
+}
+
+extension EndToEndTests {
+    /// Closing the terminal under mycel (a window closed, ssh dropped) ends it: no process
+    /// is left behind waiting on a terminal that is gone.
+    @Test func endsWhenItsTerminalGoesAway() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        func running() -> Bool {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+            // The mycel process itself (tmux's own command line quotes the path).
+            p.arguments = ["-f", "mycel --vault \(t.vault)"]
+            p.standardOutput = FileHandle.nullDevice
+            try? p.run()
+            p.waitUntilExit()
+            return p.terminationStatus == 0
+        }
+        #expect(running())
+        try t.tmux(["kill-server"])
+        let deadline = Date().addingTimeInterval(5)
+        while running(), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!running())
     }
 }

@@ -63,9 +63,16 @@ public struct ListState: Sendable, Equatable {
 
     /// Scrolls so the selection is inside `height` lines.
     mutating func reveal(height: Int) {
-        guard let s = selected, height > 0 else { return }
-        if s < top { top = s }
-        while top < s, linesBefore(s + 1) - linesBefore(top) > height { top += 1 }
+        guard let s = selected, height > 0, s < rows.count else { return }
+        if s < top { top = s; return }
+        // The highest top that still shows all of row s, found walking back from s.
+        var used = rows[s].lines.count
+        var lowest = s
+        while lowest > top, used + rows[lowest - 1].lines.count <= height {
+            lowest -= 1
+            used += rows[lowest].lines.count
+        }
+        top = max(top, lowest)
     }
 }
 
@@ -180,6 +187,10 @@ public struct AppState {
     public internal(set) var switcher = Switcher()
     public internal(set) var prompt = ""
     public internal(set) var findQuery = ""
+    /// The row of the current find match, once `n`, `N` or a search result chose one.
+    public internal(set) var findRow: Int?
+    /// The text of the vault search whose results the left pane lists.
+    public internal(set) var lastSearch: String?
     public internal(set) var helpTop = 0
     /// A one-line message in the status bar until the next key.
     public internal(set) var message: String?

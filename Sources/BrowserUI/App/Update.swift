@@ -64,6 +64,7 @@ extension AppState {
         }
         view = v
         findQuery = ""
+        findRow = nil
         right = sidePanel(for: index)
     }
 
@@ -278,7 +279,13 @@ extension AppState {
         switch target {
         case .none: return
         case let .note(n, line, link):
+            // Opening a search result keeps the searched text highlighted, and `n` finds it.
+            let searched = leftMode == .results ? lastSearch : nil
             open(n, line: line, select: link)
+            if let searched {
+                findQuery = searched
+                if let line, let v = view, let l = v.document.lineIndex(forSource: line) { findRow = v.page.row(ofLine: l) }
+            }
             focus = .note
         case let .link(ref):
             follow(ref)
@@ -287,6 +294,7 @@ extension AppState {
             guard let node = vault.tagTree.find(path) else { return }
             let notes = node.allNotes.sorted { vault.notes[$0].title.folded < vault.notes[$1].title.folded }
             leftMode = .results
+            lastSearch = nil
             left = ListState(title: "#\(node.path) (\(notes.count))", rows: notes.map { n in
                 ListRow([[Span(vault.notes[n].title, .plain)]], .note(n, line: nil, link: nil))
             })
@@ -368,8 +376,8 @@ extension AppState {
     static func context(_ line: String, column: Int) -> String {
         var scalars = Array(line.unicodeScalars)
         var start = 0
-        if column > 24 {
-            start = column - 1 - 16
+        if column > 16 {
+            start = min(column - 1 - 10, scalars.count)
             while start > 0, scalars[start - 1] != " " { start -= 1 }
         }
         scalars = Array(scalars[min(start, scalars.count)...])
@@ -470,6 +478,7 @@ extension AppState {
             switch kind {
             case .find:
                 findQuery = text
+                findRow = nil
                 findStep(0)
             case .search:
                 searchVault(text)
@@ -506,13 +515,16 @@ extension AppState {
         guard !findQuery.isEmpty else { message = "nothing to find: / starts a search in the note"; return }
         let rows = Array(Set(findHits().map(\.row))).sorted()
         guard !rows.isEmpty else { message = "“\(findQuery)” is not in this note"; return }
-        let current = v.top + min(noteHeight / 3, 3)
+        // Steps go from the current match (kept in the state: the scroll position is clamped
+        // near the ends of a note and cannot tell where we are), wrapping around.
         var target: Int
-        switch direction {
-        case 0: target = rows.first { $0 >= v.top } ?? rows[0]
-        case 1: target = rows.first { $0 > current } ?? rows[0]
-        default: target = rows.last { $0 < current } ?? rows[rows.count - 1]
+        switch (direction, findRow) {
+        case let (1, current?): target = rows.first { $0 > current } ?? rows[0]
+        case let (-1, current?): target = rows.last { $0 < current } ?? rows[rows.count - 1]
+        case (-1, nil): target = rows.last { $0 < v.top + noteHeight } ?? rows[rows.count - 1]
+        default: target = rows.first { $0 >= v.top } ?? rows[0]
         }
+        findRow = target
         let position = (rows.firstIndex(of: target) ?? 0) + 1
         v.scroll(to: target - min(noteHeight / 3, 3), height: noteHeight)
         view = v
@@ -529,6 +541,7 @@ extension AppState {
                                 .note(hit.note, line: hit.line, link: nil)))
         }
         leftMode = .results
+        lastSearch = text
         left = ListState(title: "“\(text)”: \(hits.count)\(hits.count == 500 ? "+" : "") lines", rows: rows)
         if rows.isEmpty { left.rows = [ListRow([[Span("no note contains “\(text)”", Style(.dim))]], .none)] }
         findQuery = text
@@ -576,8 +589,9 @@ extension AppState {
             guard let r = rect, r.contains(m.x, m.y) else { continue }
             var list = which == .left ? left : right
             switch m.kind {
-            case .wheelUp: list.top = max(0, list.top - 3)
-            case .wheelDown: list.top = min(max(0, list.rows.count - 1), list.top + 3)
+            // The wheel moves the selection, which the list keeps in view.
+            case .wheelUp: list.moveBy(-3)
+            case .wheelDown: list.moveBy(3)
             case .click:
                 focus = which
                 var line = r.y + 1

@@ -56,8 +56,10 @@ public enum DisplayWidth {
         }
     }
 
-    /// Columns taken by one grapheme cluster: its first visible scalar decides, and an emoji
-    /// presentation selector (U+FE0F) or a flag pair makes it two columns.
+    /// Columns taken by one grapheme cluster: its first visible scalar decides, as it does
+    /// for ncurses and the C library's `wcwidth` (an emoji presentation selector, U+FE0F,
+    /// does not widen a narrow symbol there, so it does not here either); a flag is two
+    /// regional indicators of one column each.
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
@@ -65,7 +67,6 @@ public enum DisplayWidth {
         var width = 0
         var regional = 0
         for s in scalars {
-            if s.value == 0xFE0F { return 2 }
             if (0x1F1E6...0x1F1FF).contains(s.value) { regional += 1 }
             if width == 0 { width = of(s) }
         }

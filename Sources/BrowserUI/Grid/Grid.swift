@@ -87,6 +87,7 @@ public struct Grid: Sendable, Equatable {
 
     /// Fills a rectangle with spaces of one style.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: Style) {
+        guard w > 0, h > 0, x < width, y < height else { return }
         for row in max(0, y)..<min(height, y + h) {
             for col in max(0, x)..<min(width, x + w) {
                 set(col, row, Cell(text: " ", width: 1, style: style))
@@ -96,7 +97,7 @@ public struct Grid: Sendable, Equatable {
 
     /// Changes the style of cells already drawn (selection, search matches).
     public mutating func restyle(x: Int, y: Int, width w: Int, _ change: (inout Style) -> Void) {
-        guard y >= 0, y < height else { return }
+        guard y >= 0, y < height, w > 0, x < width, x + w > 0 else { return }
         for col in max(0, x)..<min(width, x + w) { change(&cells[y * width + col].style) }
     }
 

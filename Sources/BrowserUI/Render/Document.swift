@@ -46,7 +46,7 @@ public struct DocLine: Sendable, Equatable {
     public var prefix: [Span]
     public var continuation: [Span]
     public var spans: [Span]
-    /// One-based line of the note file where this block starts.
+    /// One-based line of the note file where this block starts (0 for the header).
     public var sourceLine: Int
 
     public init(_ kind: Kind = .prose, prefix: [Span] = [], continuation: [Span]? = nil, spans: [Span], sourceLine: Int) {
@@ -69,8 +69,12 @@ public struct Document: Sendable, Equatable {
     public init() {}
 
     /// Index of the first logical line at or after a source line (for heading and block jumps).
+    /// A line inside a block (a paragraph spanning several source lines) maps to the block.
     public func lineIndex(forSource line: Int) -> Int? {
-        lines.firstIndex { $0.sourceLine >= line }
+        guard let next = lines.firstIndex(where: { $0.sourceLine >= line }) else { return lines.indices.last }
+        if lines[next].sourceLine == line || next == 0 { return next }
+        let previous = lines[next - 1].sourceLine
+        return lines.firstIndex { $0.sourceLine == previous } ?? next - 1
     }
 }
 

@@ -75,6 +75,8 @@ private struct State {
     var bytes: [UInt8] = []
     var bodyLine = 1
     var listDepth = 0
+    /// Nesting of the cmark nodes being rendered.
+    var depth = 0
     var footnotes = 0
     /// Lines the header took (a repeated title heading right after it is skipped).
     var headerLines = -1
@@ -89,7 +91,7 @@ private struct State {
 
     mutating func header(_ doc: inout Document) {
         let n = vault.notes[note]
-        doc.lines.append(DocLine(spans: [Span(n.title, Style(.title, .bold))], sourceLine: 1))
+        doc.lines.append(DocLine(spans: [Span(n.title, Style(.title, .bold))], sourceLine: 0))
         let links = n.links.enumerated().filter { $0.element.kind == .frontmatter }
         var rows: [(String, [Span])] = []
         for p in n.properties where p.key.folded != "title" {
@@ -109,7 +111,7 @@ private struct State {
             rows.append((p.key, spans))
         }
         guard !rows.isEmpty || n.frontmatterError != nil else {
-            doc.lines.append(.blank([], 1))
+            doc.lines.append(.blank([], 0))
             return
         }
         let keyWidth = min(14, rows.map { DisplayWidth.of($0.0) }.max() ?? 0)
@@ -117,13 +119,13 @@ private struct State {
             let padded = key + String(repeating: " ", count: max(0, keyWidth - DisplayWidth.of(key))) + "  "
             doc.lines.append(DocLine(prefix: [Span(padded, Style(.propertyKey))],
                                      continuation: [Span(String(repeating: " ", count: DisplayWidth.of(padded)), Style(.plain))],
-                                     spans: spans, sourceLine: 1))
+                                     spans: spans, sourceLine: 0))
         }
         if let error = n.frontmatterError {
-            doc.lines.append(DocLine(spans: [Span("invalid frontmatter: \(error.message)", Style(.error))], sourceLine: 1))
+            doc.lines.append(DocLine(spans: [Span("invalid frontmatter: \(error.message)", Style(.error))], sourceLine: 0))
         }
-        doc.lines.append(DocLine(.rule, spans: [], sourceLine: 1))
-        doc.lines.append(.blank([], 1))
+        doc.lines.append(DocLine(.rule, spans: [], sourceLine: 0))
+        doc.lines.append(.blank([], 0))
     }
 
     static func text(of value: PropertyValue) -> String {
@@ -254,6 +256,15 @@ private struct State {
 
     mutating func block(_ node: OpaquePointer, _ doc: inout Document, first: [Span], rest: [Span]) {
         let src = line(node)
+        // A hostile note can nest quotes or lists thousands deep; past a depth no reader
+        // follows, the rest of the branch becomes one plain paragraph (walked without
+        // recursion), so the renderer never runs out of stack.
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth {
+            paragraph(expand(flatText(node), Style(.plain), &doc), &doc, first: first, rest: rest, line: src)
+            return
+        }
         switch type(node) {
         case "paragraph":
             if let embed = soleEmbed(node) {
@@ -370,8 +381,32 @@ private struct State {
                 return
             }
         }
+        // Past a depth no reader can follow, deeper quotes are drawn at the same indent
+        // (and a hostile note cannot grow the prefixes without bound).
         let bar = Span("│ ", Style(.quote))
-        blocks(kids, &doc, first: first + [bar], rest: rest + [bar], tight: false)
+        let deep = rest.count > Self.maximumPrefix
+        blocks(kids, &doc, first: deep ? first : first + [bar], rest: deep ? rest : rest + [bar], tight: false)
+    }
+
+    static let maximumPrefix = 40
+    static let maximumDepth = 48
+
+    /// The text of every node under `node`, gathered with cmark's iterator (no recursion).
+    func flatText(_ node: OpaquePointer) -> String {
+        guard let iter = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iter) }
+        var out = ""
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { break }
+            guard ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
+            switch type(n) {
+            case "text", "code", "html_inline": out += literal(n)
+            case "softbreak", "linebreak", "paragraph": if !out.isEmpty && out.last != " " { out += " " }
+            default: break
+            }
+        }
+        return out
     }
 
     mutating func list(_ node: OpaquePointer, _ doc: inout Document, first: [Span], rest: [Span]) {
@@ -395,7 +430,8 @@ private struct State {
             number += 1
             let pad = Span(String(repeating: " ", count: DisplayWidth.of(marker.text)), .plain)
             let p = k == 0 ? first : rest
-            blocks(children(item), &doc, first: p + [marker], rest: rest + [pad], tight: tight)
+            let deep = rest.count > Self.maximumPrefix
+            blocks(children(item), &doc, first: p + [marker], rest: deep ? rest : rest + [pad], tight: tight)
             if !tight, k < children(node).count - 1 { doc.lines.append(.blank(rest, line(item))) }
         }
     }
@@ -427,7 +463,8 @@ private struct State {
         guard kids.count == 1, type(kids[0]) == "text" else { return nil }
         let text = literal(kids[0]).trimming(" ")
         guard text.first == open, text.last == close, text.dropFirst().first == "L",
-              let index = Int(text.dropFirst(2).dropLast()) else { return nil }
+              let index = Int(text.dropFirst(2).dropLast()),
+              vault.notes[note].links.indices.contains(index) else { return nil }
         let link = vault.notes[note].links[index]
         guard link.isEmbed, case .note = link.destination else { return nil }
         return index
@@ -479,6 +516,9 @@ private struct State {
     }
 
     mutating func inline(_ node: OpaquePointer, _ doc: inout Document, _ style: Style) -> [Span] {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth { return expand(flatText(node), style, &doc) }
         switch type(node) {
         case "text": return expand(literal(node), style, &doc)
         case "softbreak": return [Span(" ", style)]
@@ -529,11 +569,11 @@ private struct State {
                 let body = text[text.index(after: i)..<end]
                 if let kind = body.first, let n = Int(body.dropFirst()) {
                     if !plain.isEmpty { out.append(Span(plain, current())); plain = "" }
-                    if kind == "L", n < vault.notes[note].links.count {
+                    if kind == "L", vault.notes[note].links.indices.contains(n) {
                         var s = anchorSpan(doc: &doc, note: note, index: n, link: vault.notes[note].links[n])
                         s.style.flags.formUnion(style.flags)
                         out.append(s)
-                    } else if kind == "T", n < marks.tags.count {
+                    } else if kind == "T", marks.tags.indices.contains(n) {
                         let r = marks.tags[n]
                         out.append(Span(String(decoding: bytes[r], as: UTF8.self), Style(.tag, style.flags)))
                     }

@@ -197,16 +197,16 @@ extension Document {
         guard spansWidth(spans) > limit else { return spans }
         var out: [Span] = []
         var used = 0
-        for s in spans {
+        var full = false
+        for s in spans where !full {
             var text = ""
             for ch in s.text {
                 let w = DisplayWidth.of(ch)
-                if used + w > limit - 1 { break }
+                if used + w > limit - 1 { full = true; break }
                 text.append(ch)
                 used += w
             }
             if !text.isEmpty { out.append(Span(text, s.style, anchor: s.anchor)) }
-            if used >= limit - 1 { break }
         }
         out.append(Span("…", Style(.dim)))
         return out

@@ -1,0 +1,112 @@
+import Testing
+@testable import BrowserUI
+@testable import VaultKit
+
+/// Regressions for inputs that once crashed or misbehaved (found in review).
+@Suite struct HostileInputTests {
+    @Test func placeholdersWrittenInANoteAreJustText() {
+        // cmark decodes entities after mycel replaced raw private-use characters.
+        let v = vault(["a.md": "x &#xE000;L-1&#xE001; and &#xE000;T99&#xE001;\n\n&#xE000;L99&#xE001;\n\n[[b]]", "b.md": "b"])
+        let doc = Renderer(vault: v).render(note: v.index("a.md"))
+        #expect(doc.anchors == [.link(LinkRef(note: v.index("a.md"), link: 0))])
+        #expect(doc.layout(width: 40).rows.count > 3)
+    }
+
+    @Test func contextOfALinkPastTheEndOfItsLine() {
+        #expect(AppState.context("short line", column: 200) == "…line")
+        let v = vault([
+            "a.md": "---\nsummary: >\n  a fairly long first line of folded text here\n  then [[b]]\n---\nbody",
+            "b.md": "target",
+        ])
+        var s = AppState(vault: v, width: 120, height: 30)
+        s.open(v.index("b.md"))
+        #expect(s.right.rows.contains { $0.target != .none && $0.lines.count == 2 })
+    }
+
+    @Test func drawingOutsideTheGridIsIgnored() {
+        var g = Grid(width: 5, height: 2)
+        g.restyle(x: 50, y: 0, width: -3) { $0.role = .match }
+        g.restyle(x: 2, y: 0, width: -1) { $0.role = .match }
+        g.fill(x: 0, y: 0, width: -1, height: 1, style: .plain)
+        g.fill(x: 9, y: 9, width: 3, height: 3, style: .plain)
+        #expect(g.text == "     \n     \n")
+    }
+
+    @Test func findInAWideTableAtANarrowWidth() {
+        let header = (0..<15).map { "c\($0)" }.joined(separator: " | ")
+        let row = (0..<15).map { "o\($0)" }.joined(separator: " | ")
+        let v = vault(["t.md": "| \(header) |\n|" + String(repeating: "---|", count: 15) + "\n| \(row) |"])
+        var s = AppState(vault: v, width: 30, height: 10)
+        s.open(0)
+        s.press(.char("/"))
+        s.type("o1")
+        s.press(.enter)
+        #expect(!s.screen.isEmpty)
+    }
+
+    @Test func deeplyNestedQuotesRenderFlatPastALimit() {
+        let v = vault(["q.md": String(repeating: ">", count: 5000) + " deep"])
+        let lines = rendered(v, "q.md", width: 200)
+        #expect(lines.contains { $0.hasSuffix("deep") })
+    }
+
+    @Test func findStepsThroughMatchesNearTheEnd() {
+        var text = ""
+        for i in 1...100 { text += (i == 90 || i == 95 ? "needle \(i)" : "line \(i)") + "\n\n" }
+        let v = vault(["n.md": text])
+        var s = AppState(vault: v, width: 60, height: 21)
+        s.open(0)
+        s.press(.char("/"))
+        s.type("needle")
+        s.press(.enter)
+        var seen: [Int] = []
+        for _ in 0..<4 {
+            seen.append(s.findRow ?? -1)
+            s.press(.char("n"))
+        }
+        #expect(Set(seen).count == 2)   // both matches visited, then around again
+        #expect(seen[0] != seen[1] && seen[0] == seen[2])
+        s.press(.char("N"))
+        #expect(s.findRow == seen[1])
+    }
+
+    @Test func aSourceLineInsideAParagraphMapsToTheParagraph() {
+        let v = vault(["p.md": "first line\nsecond line ^blk\n\nnext paragraph"])
+        let doc = Renderer(vault: v).render(note: 0)
+        let at = doc.lineIndex(forSource: 2)
+        #expect(at.map { doc.lines[$0].spans.map(\.text).joined() }?.contains("second line") == true)
+    }
+
+    @Test func openingASearchResultKeepsTheSearchedText() {
+        var s = browser(120, 40)
+        s.press(.char("S"))
+        s.type("mycorrhiza")
+        s.press(.enter, .enter)
+        #expect(s.findQuery == "mycorrhiza")
+        #expect(!s.findHits().isEmpty)
+    }
+
+    @Test func theWheelScrollsTheSidePane() {
+        var s = browser(120, 20)
+        s.open(s.vault.index("concepts/commons.md"))
+        let right = s.frames.right!
+        let before = s.right.selected
+        for _ in 0..<4 { _ = s.update(.mouse(MouseEvent(.wheelDown, x: right.x + 2, y: right.y + 3))) }
+        #expect(s.right.selected != before)
+        #expect(s.right.top > 0)
+    }
+
+    @Test func cutTableCellsKeepWhatFits() {
+        let v = vault(["t.md": "| h |\n|---|\n| ab字c and more text that cannot fit |"])
+        let lines = rendered(v, "t.md", width: 9)
+        #expect(lines.contains("│ ab字… │"))
+    }
+
+    @Test func emojiWidthsFollowWcwidth() {
+        #expect(DisplayWidth.of("🍄" as Character) == 2)
+        #expect(DisplayWidth.of("❤️" as Character) == 1)   // U+2764 U+FE0F: narrow for ncurses
+        #expect(DisplayWidth.of("🇯🇵" as Character) == 2)   // two regional indicators
+        #expect(DisplayWidth.of("é" as Character) == 1)
+        #expect(DisplayWidth.of("名前") == 4)
+    }
+}
