@@ -62,7 +62,7 @@ let package = Package(
         // `make bench`: load, finder, grep and memory against ripgrep, cat and fzf.
         .executableTarget(
             name: "mycel-bench",
-            dependencies: ["VaultKit", "VaultGenerator"]
+            dependencies: ["VaultKit", "VaultGenerator", "BrowserUI"]
         ),
         .testTarget(
             name: "VaultKitTests",
@@ -70,7 +70,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BrowserUITests",
-            dependencies: ["BrowserUI", "VaultKit", "VaultGenerator"]
+            dependencies: ["BrowserUI", "VaultKit", "VaultGenerator"],
+            // Text snapshots of screens, read by path from the tests.
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "TerminalBackendTests",

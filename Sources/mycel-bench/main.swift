@@ -6,6 +6,7 @@
 // Every figure is a median (or a percentile) over repeated runs.
 import Foundation
 import VaultGenerator
+import BrowserUI
 import VaultKit
 
 let args = CommandLine.arguments
@@ -194,6 +195,61 @@ for dir in [v10k, v100k] {
     row("resident memory after loading \(out.count > 1 ? String(out[1]) : "?") notes",
         String(format: "%.0f MiB", rss / 1024), String(format: "notes on disk %.0f MiB (%.1f×)", disk / 1048576, rss * 1024 / max(1, disk)))
 }
+
+// 5. The browser: time to the first frame (load, state, render, draw), and the cost of
+// opening and of redrawing the largest note.
+log("browser frames…")
+func firstFrame(_ dir: String) throws -> Double {
+    let t = now()
+    let v = try Vault.load(at: dir)
+    var state = AppState(vault: v, width: 120, height: 40)
+    if let start = AppState.startNote(in: v) { state.open(start, record: false) }
+    _ = View.draw(state)
+    return now() - t
+}
+let sample = option("--sample", "vault")
+let sampleFrame = median(try (0..<runs).map { _ in try firstFrame(sample) })
+row("first frame of the sample vault (load, render, draw; 120×40)", ms(sampleFrame),
+    String(format: "%.0f%% of a 100 ms blink", sampleFrame * 1000))
+let tenKFrame = median(try (0..<runs).map { _ in try firstFrame(v10k) })
+row("first frame of the 10k vault", ms(tenKFrame), ratio(tenKFrame, median((0..<runs).map { _ in let t = now(); _ = try? Vault.load(at: v10k); return now() - t })) + " of its load")
+let largest = small.notes.indices.max { small.notes[$0].byteCount < small.notes[$1].byteCount }!
+var browsing = AppState(vault: small, width: 120, height: 40)
+let openLargest = median((0..<runs).map { _ in let t = now(); browsing.open(largest, record: false); return now() - t })
+let redraw = median((0..<max(runs, 20)).map { _ in
+    let t = now()
+    _ = browsing.update(.key(.char("j")))
+    _ = View.draw(browsing)
+    return now() - t
+})
+row("open the largest note (\(small.notes[largest].byteCount / 1024) KiB): render and lay out", ms(openLargest), "")
+row("a frame on it (scroll one row: update and draw)", ms(redraw), "")
+
+// A long note (about 1 MiB: headings, paragraphs with links and tags, lists, a table,
+// code) to time the renderer and a frame where notes get big.
+let bigDir = NSTemporaryDirectory() + "mycel-bench-big-" + UUID().uuidString
+try FileManager.default.createDirectory(atPath: bigDir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: bigDir) }
+var bigText = "---\ntitle: Big\ntags: [bench]\n---\n"
+for i in 0..<2_000 {
+    bigText += "## Section \(i)\n\nA paragraph about [[other]] and #topic/\(i % 7), with *emphasis*, `code` and "
+    bigText += "==a highlight==, long enough to wrap twice at eighty columns so that layout has work to do.\n\n"
+    bigText += "- item one\n- item [[two]]\n  - nested\n\n| a | b |\n|---|---|\n| 1 | 菌糸 |\n\n```\nlet x = \(i)\n```\n\n"
+}
+try bigText.write(toFile: bigDir + "/big.md", atomically: true, encoding: .utf8)
+try "other".write(toFile: bigDir + "/other.md", atomically: true, encoding: .utf8)
+let bigVault = try Vault.load(at: bigDir)
+let bigIndex = bigVault.notes.firstIndex { $0.name == "big" }!
+var bigState = AppState(vault: bigVault, width: 120, height: 40)
+let openBig = median((0..<runs).map { _ in let t = now(); bigState.open(bigIndex, record: false); return now() - t })
+let bigFrame = median((0..<max(runs, 20)).map { _ in
+    let t = now()
+    _ = bigState.update(.key(.pageDown))
+    _ = View.draw(bigState)
+    return now() - t
+})
+row("open a \(bigText.utf8.count / 1024) KiB note (\(bigState.view?.page.rows.count ?? 0) rows at 120×40): render and lay out", ms(openBig), "")
+row("a frame on it (page down: update and draw)", ms(bigFrame), String(format: "%.0f frames/s", 1 / bigFrame))
 
 let cpu = shellOutput("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trimmingCharacters(in: .whitespaces)
 print("""
