@@ -229,11 +229,32 @@ private struct State {
     }
 
     func type(_ node: OpaquePointer) -> String {
-        // This library version names footnote nodes "<unknown>": ask the enum for those.
-        let t = cmark_node_get_type(node)
-        if t == CMARK_NODE_FOOTNOTE_REFERENCE { return "footnote_reference" }
-        if t == CMARK_NODE_FOOTNOTE_DEFINITION { return "footnote_definition" }
-        return cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
+        // Core node types by their enum value (no C string to copy per node; this library
+        // version also names footnote nodes "<unknown>"). Items ask for their name because
+        // the task-list extension calls its items "tasklist"; tables and strikethrough are
+        // extension types and have only a name.
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT: return "text"
+        case CMARK_NODE_PARAGRAPH: return "paragraph"
+        case CMARK_NODE_SOFTBREAK: return "softbreak"
+        case CMARK_NODE_LINEBREAK: return "linebreak"
+        case CMARK_NODE_CODE: return "code"
+        case CMARK_NODE_EMPH: return "emph"
+        case CMARK_NODE_STRONG: return "strong"
+        case CMARK_NODE_LINK: return "link"
+        case CMARK_NODE_IMAGE: return "image"
+        case CMARK_NODE_HTML_INLINE: return "html_inline"
+        case CMARK_NODE_HEADING: return "heading"
+        case CMARK_NODE_LIST: return "list"
+        case CMARK_NODE_BLOCK_QUOTE: return "block_quote"
+        case CMARK_NODE_CODE_BLOCK: return "code_block"
+        case CMARK_NODE_HTML_BLOCK: return "html_block"
+        case CMARK_NODE_THEMATIC_BREAK: return "thematic_break"
+        case CMARK_NODE_DOCUMENT: return "document"
+        case CMARK_NODE_FOOTNOTE_REFERENCE: return "footnote_reference"
+        case CMARK_NODE_FOOTNOTE_DEFINITION: return "footnote_definition"
+        default: return cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
+        }
     }
 
     func literal(_ node: OpaquePointer) -> String {

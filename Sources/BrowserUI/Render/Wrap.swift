@@ -7,7 +7,7 @@ private struct Atom {
     var width: Int
     var style: Style
     var anchor: Int?
-    var isSpace: Bool { text == " " }
+    let isSpace: Bool
     /// A row may end before this atom: wide characters (CJK has no spaces) other than the
     /// punctuation that closes a phrase and must stay with the character before it.
     var breaksBefore: Bool { width == 2 && !"、。，．：；！？）」』】〉》〕｝".contains(text) }
@@ -20,7 +20,7 @@ private func atoms(_ spans: [Span]) -> [Atom] {
             let safe = ch == "\t" ? " " : Sanitize.visible(ch)
             let w = DisplayWidth.of(safe)
             guard w > 0 else { continue }
-            out.append(Atom(text: safe, width: w, style: span.style, anchor: span.anchor))
+            out.append(Atom(text: safe, width: w, style: span.style, anchor: span.anchor, isSpace: safe == " "))
         }
     }
     return out
