@@ -66,7 +66,9 @@ public enum View {
                 var x = r.x + 1
                 for s in line {
                     var style = s.style
-                    if selected { style.role = style.role == .dim ? .selection : style.role; style.flags.insert(.reverse) }
+                    // The whole selected row takes the selection role (reverse video in
+                    // monochrome), keeping only emphasis of its own.
+                    if selected { style = Style(.selection, style.flags.subtracting(.reverse)) }
                     x = grid.put(Sanitize.line(s.text), x: x, y: y, style: style, maxX: r.x + r.width)
                 }
                 y += 1
@@ -181,7 +183,7 @@ public enum View {
             guard y < r.y + r.height - 1 else { break }
             let m = result.matches[i]
             let selected = i == s.selected
-            let base = selected ? Style(.selection, .reverse) : Style(.overlay)
+            let base = selected ? Style(.selection) : Style(.overlay)
             if selected { grid.fill(x: r.x + 1, y: y, width: r.width - 2, height: 1, style: base) }
             let note = state.vault.notes[m.note]
             var x = r.x + 2
@@ -196,14 +198,14 @@ public enum View {
                 case .path: label = "  ← path “"
                 case .title: label = ""
                 }
-                x = grid.put(label, x: x, y: y, style: Style(selected ? .selection : .dim, selected ? .reverse : []), maxX: maxX)
+                x = grid.put(label, x: x, y: y, style: Style(selected ? .selection : .dim), maxX: maxX)
                 x = highlighted(m.text, m.positions, x: x, y: y, base: base, &grid, maxX: maxX)
-                x = grid.put("”", x: x, y: y, style: Style(selected ? .selection : .dim, selected ? .reverse : []), maxX: maxX)
+                x = grid.put("”", x: x, y: y, style: Style(selected ? .selection : .dim), maxX: maxX)
             }
             if m.field != .path && x + 2 < maxX {
                 let path = "  " + note.path
                 if x + DisplayWidth.of(path) <= maxX {
-                    grid.put(path, x: maxX - DisplayWidth.of(path) - 1, y: y, style: Style(selected ? .selection : .dim, selected ? .reverse : []), maxX: maxX)
+                    grid.put(path, x: maxX - DisplayWidth.of(path) - 1, y: y, style: Style(selected ? .selection : .dim), maxX: maxX)
                 }
             }
             y += 1
