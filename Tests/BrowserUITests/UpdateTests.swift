@@ -130,6 +130,63 @@ import Testing
         #expect(s.openPath == "start-here.md")
     }
 
+    @Test func theSwitcherExplainsSmartCase() {
+        var s = browser(120, 40)
+        s.press(.char("o"))
+        s.type("Start-here")
+        #expect(s.switcher.result?.matches.isEmpty == true)
+        #expect(s.screen.contains("a capital letter makes the search match case"))
+    }
+
+    @Test func reopeningTheOpenNoteAddsNoHistory() {
+        var s = browser(120, 40)
+        s.press(.char("o"))
+        s.type("start here")
+        s.press(.enter)
+        #expect(s.back.isEmpty)
+    }
+
+    @Test func tabSaysWhereTheLinkGoes() {
+        var s = browser(120, 40)
+        s.press(.tab)
+        #expect(s.message == "→ network-nations.md")
+        #expect(s.screen.contains("→ network-nations.md"))
+    }
+
+    @Test func helpScrollsToTheEndAndSaysThereIsMore() {
+        var s = browser(80, 24)
+        s.press(.char("?"))
+        #expect(s.screen.contains("↓ more"))
+        s.press(.char("G"))
+        #expect(s.screen.contains("quit"))
+        #expect(!s.screen.contains("↓ more"))
+        #expect(s.screen.contains("↑ more"))
+    }
+
+    @Test func fromATagsNotesBackToTheTree() {
+        var s = browser(120, 40)
+        s.press(.char("t"))
+        let governance = s.left.rows.firstIndex { $0.target == .tag("governance") }!
+        while s.left.selected != governance { s.press(.char("j")) }
+        s.press(.enter)
+        #expect(s.leftMode == .results)
+        s.press(.char("h"))
+        #expect(s.leftMode == .tags)
+        #expect(s.left.selected.map { s.left.rows[$0].target } == .tag("governance"))
+        s.press(.escape, .char("t"))
+        #expect(s.left.selected.map { s.left.rows[$0].target } == .tag("governance"))
+    }
+
+    @Test func searchSnippetsShowTheHit() {
+        var s = browser(80, 24)
+        s.press(.char("S"))
+        s.type("mutual aid")
+        s.press(.enter)
+        let snippets = s.left.rows.compactMap { $0.lines.count > 1 ? $0.lines[1].map(\.text).joined() : nil }
+        #expect(!snippets.isEmpty)
+        for snippet in snippets { #expect(snippet.lowercased().contains("mutual aid"), "\(snippet)") }
+    }
+
     @Test func aBurstOfKeysRunsOneSearch() {
         var s = browser(120, 40)
         s.press(.char("o"))

@@ -80,18 +80,18 @@ public struct KeyMap: Sendable {
     }
 
     public static let standard = KeyMap(bindings: [
-        Binding(keys: [.char("j"), .down], action: .scrollDown, context: .global, help: "scroll down / next row"),
-        Binding(keys: [.char("k"), .up], action: .scrollUp, context: .global, help: "scroll up / previous row"),
+        Binding(keys: [.char("j"), .down, .ctrl("e")], action: .scrollDown, context: .global, help: "scroll down / next row"),
+        Binding(keys: [.char("k"), .up, .ctrl("y")], action: .scrollUp, context: .global, help: "scroll up / previous row"),
         Binding(keys: [.char("g"), .home], action: .top, context: .global, help: "go to the top"),
         Binding(keys: [.char("G"), .end], action: .bottom, context: .global, help: "go to the bottom"),
         Binding(keys: [.ctrl("d")], action: .halfPageDown, context: .global, help: "half a page down"),
         Binding(keys: [.ctrl("u")], action: .halfPageUp, context: .global, help: "half a page up"),
-        Binding(keys: [.pageDown, .char(" ")], action: .pageDown, context: .global, help: "a page down"),
-        Binding(keys: [.pageUp], action: .pageUp, context: .global, help: "a page up"),
+        Binding(keys: [.pageDown, .char(" "), .ctrl("f")], action: .pageDown, context: .global, help: "a page down"),
+        Binding(keys: [.pageUp, .ctrl("b")], action: .pageUp, context: .global, help: "a page up"),
         Binding(keys: [.tab], action: .nextLink, context: .note, help: "select the next link"),
         Binding(keys: [.backTab], action: .previousLink, context: .note, help: "select the previous link"),
         Binding(keys: [.enter], action: .follow, context: .global, help: "follow the link / open the row"),
-        Binding(keys: [.backspace, .char("H")], action: .back, context: .global, help: "back in history"),
+        Binding(keys: [.backspace, .char("H"), .ctrl("o")], action: .back, context: .global, help: "back in history"),
         Binding(keys: [.char("L")], action: .forward, context: .global, help: "forward in history"),
         Binding(keys: [.escape], action: .close, context: .global, help: "close the overlay, focus the note"),
         Binding(keys: [.char("b")], action: .focusBacklinks, context: .global, help: "focus backlinks, links and tags"),

@@ -65,6 +65,7 @@ public struct ListState: Sendable, Equatable {
     mutating func reveal(height: Int) {
         guard let s = selected, height > 0, s < rows.count else { return }
         if s < top { top = s; return }
+        if linesBefore(s + 1) <= height { top = 0; return }
         // The highest top that still shows all of row s, found walking back from s.
         var used = rows[s].lines.count
         var lowest = s
@@ -189,6 +190,8 @@ public struct AppState {
     public internal(set) var findQuery = ""
     /// The row of the current find match, once `n`, `N` or a search result chose one.
     public internal(set) var findRow: Int?
+    /// The tag whose notes were listed last (the tree opens there again).
+    public internal(set) var lastTag: String?
     /// The text of the vault search whose results the left pane lists.
     public internal(set) var lastSearch: String?
     public internal(set) var helpTop = 0

@@ -47,7 +47,7 @@ extension AppState {
     /// a link of that note to select.
     public mutating func open(_ index: Int, line: Int? = nil, select link: LinkRef? = nil, record: Bool = true) {
         guard vault.notes.indices.contains(index) else { return }
-        if record, let p = place {
+        if record, let p = place, p.note != index {
             back.append(p)
             forward.removeAll()
         }
@@ -94,6 +94,23 @@ extension AppState {
                 message = "opened through the alias “\(link.path)”"
             } else {
                 message = "“\(link.path)” does not exist yet (unresolved link)"
+            }
+        }
+    }
+
+    /// Where an anchor leads, for the status line.
+    func describe(_ anchor: AnchorTarget) -> String {
+        switch anchor {
+        case let .external(url): return "→ " + url
+        case let .link(ref):
+            let link = vault.link(ref)
+            let sub = link.subpath.isEmpty ? "" : " › " + link.subpath.joined(separator: " › ")
+            switch link.destination {
+            case let .note(t): return "→ " + vault.notes[t].path + sub + (link.subpathFound ? "" : " (no such heading or block)")
+            case let .attachment(a): return "→ " + vault.attachments[a].path
+            case .ghost:
+                if let t = link.aliasOf { return "→ " + vault.notes[t].path + " (through the alias “\(link.path)”)" }
+                return "→ “\(link.path)” does not exist yet"
             }
         }
     }
@@ -174,7 +191,7 @@ extension AppState {
                 focus = .note
             } else {
                 leftMode = .tags
-                left = tagList()
+                left = tagList(selecting: lastTag)
                 focus = .left
             }
         case .noteList:
@@ -224,6 +241,7 @@ extension AppState {
             }
             guard let p = pick else { message = forward ? "no more links below" : "no more links above"; return }
             v.selected = order[p].anchor
+            message = describe(v.document.anchors[order[p].anchor])
             let row = order[p].row
             if row >= v.top + h { v.scroll(to: row - h + 1, height: h) }
             if row < v.top { v.scroll(to: row, height: h) }
@@ -252,6 +270,12 @@ extension AppState {
         case .halfPageUp: list.moveBy(-max(1, h / 2))
         case .pageDown: list.moveBy(max(1, h - 1))
         case .pageUp: list.moveBy(-max(1, h - 1))
+        case .collapse where focus == .left && leftMode == .results && lastSearch == nil && lastTag != nil:
+            // From the notes under a tag, back to the tree at that tag.
+            leftMode = .tags
+            left = tagList(selecting: lastTag)
+            left.reveal(height: h)
+            return
         case .expand, .collapse:
             if focus == .left, leftMode == .tags, let s = list.selected, case let .tag(path) = list.rows[s].target {
                 if action == .expand { expandedTags.insert(path.folded) } else if expandedTags.remove(path.folded) == nil {
@@ -292,6 +316,7 @@ extension AppState {
             focus = .note
         case let .tag(path):
             guard let node = vault.tagTree.find(path) else { return }
+            lastTag = node.path
             let notes = node.allNotes.sorted { vault.notes[$0].title.folded < vault.notes[$1].title.folded }
             leftMode = .results
             lastSearch = nil
@@ -319,6 +344,12 @@ extension AppState {
 
     func tagList(selecting path: String? = nil) -> ListState {
         var rows: [ListRow] = []
+        // Branches above the selected tag are shown open.
+        var expandedTags = self.expandedTags
+        if let path {
+            let parts = path.split(separator: "/")
+            for k in 1..<max(1, parts.count) { expandedTags.insert(parts[..<k].joined(separator: "/").folded) }
+        }
         func walk(_ node: TagNode, depth: Int) {
             for child in node.children {
                 let open = expandedTags.contains(child.path.folded)
@@ -412,9 +443,10 @@ extension AppState {
         case .pageDown, .char(" "), .ctrl("d"): helpTop += max(1, height / 2)
         case .pageUp, .ctrl("u"): helpTop = max(0, helpTop - max(1, height / 2))
         case .char("g"), .home: helpTop = 0
+        case .char("G"), .end: helpTop = .max
         default: break
         }
-        helpTop = min(helpTop, max(0, keyMap.bindings.count + 2 - (height - 4)))
+        helpTop = max(0, min(helpTop, keyMap.bindings.count - View.helpRows(self)))
     }
 
     mutating func switcherKey(_ key: Key) {
@@ -517,6 +549,9 @@ extension AppState {
         guard !rows.isEmpty else { message = "“\(findQuery)” is not in this note"; return }
         // Steps go from the current match (kept in the state: the scroll position is clamped
         // near the ends of a note and cannot tell where we are), wrapping around.
+        // After scrolling away from the current match, steps start from the screen again,
+        // as in less and vim.
+        if let row = findRow, row < v.top || row >= v.top + noteHeight { findRow = nil }
         var target: Int
         switch (direction, findRow) {
         case let (1, current?): target = rows.first { $0 > current } ?? rows[0]
@@ -526,9 +561,10 @@ extension AppState {
         }
         findRow = target
         let position = (rows.firstIndex(of: target) ?? 0) + 1
+        let wrapped = direction == 1 && position == 1 && rows.count > 1 || direction == -1 && position == rows.count && rows.count > 1
         v.scroll(to: target - min(noteHeight / 3, 3), height: noteHeight)
         view = v
-        message = "“\(findQuery)”: match \(position) of \(rows.count) rows"
+        message = "“\(findQuery)”: \(position) of \(rows.count) rows with a match" + (wrapped ? " (wrapped around)" : "")
     }
 
     mutating func searchVault(_ text: String) {
@@ -537,7 +573,7 @@ extension AppState {
         for hit in hits {
             let n = vault.notes[hit.note]
             rows.append(ListRow([[Span(n.title, Style(.link))],
-                                 [Span("  \(hit.line): ", Style(.dim)), Span(hit.text.trimmingSpaces, .plain)]],
+                                 [Span("  \(hit.line): ", Style(.dim)), Span(Self.context(hit.text, column: hit.columns.first?.column ?? 1), .plain)]],
                                 .note(hit.note, line: hit.line, link: nil)))
         }
         leftMode = .results
@@ -554,7 +590,7 @@ extension AppState {
         let f = frames
         if overlay == .switcher {
             if m.kind == .click, let box = View.switcherBox(self), box.contains(m.x, m.y) {
-                let i = switcher.top + (m.y - box.y - 3)
+                let i = switcher.top + (m.y - box.y - View.resultsOffset(box))
                 if let r = switcher.result, i >= switcher.top, r.matches.indices.contains(i) {
                     switcher.selected = i
                     switcherKey(.enter)

@@ -143,18 +143,32 @@ public enum View {
 
     static func help(_ state: AppState, _ grid: inout Grid) {
         let bindings = state.keyMap.bindings
-        let r = overlayRect(state, width: 64, height: bindings.count + 4)
+        let r = overlayRect(state, width: 64, height: bindings.count + 2)
         box(&grid, r, title: "Keys (Esc closes)")
-        let keyWidth = min(22, bindings.map { DisplayWidth.of($0.keys.map(\.label).joined(separator: " ")) }.max() ?? 0)
+        // Say when keys are above or below the box.
+        if state.helpTop > 0 { grid.put(" ↑ more ", x: r.x + r.width - 10, y: r.y, style: Style(.border), maxX: r.x + r.width - 1) }
+        if state.helpTop + helpRows(state) < bindings.count {
+            grid.put(" ↓ more (j, PgDn, G) ", x: r.x + 2, y: r.y + r.height - 1, style: Style(.border), maxX: r.x + r.width - 1)
+        }
+        // Keys take at most a third of a narrow box, so the descriptions still show.
+        let keyWidth = min(22, max(6, (r.width - 6) / 3), bindings.map { DisplayWidth.of($0.keys.map(\.label).joined(separator: " ")) }.max() ?? 0)
         var y = r.y + 1
         for b in bindings.dropFirst(state.helpTop) {
             guard y < r.y + r.height - 1 else { break }
             let keys = b.keys.map(\.label).joined(separator: " ")
-            grid.put(keys, x: r.x + 2, y: y, style: Style(.statusKey, .bold), maxX: r.x + r.width - 1)
+            grid.put(keys, x: r.x + 2, y: y, style: Style(.statusKey, .bold), maxX: r.x + 2 + keyWidth)
             let where_ = b.context == .list ? "  (lists)" : b.context == .note ? "  (note)" : ""
             grid.put(b.help + where_, x: r.x + 4 + keyWidth, y: y, style: Style(.overlay), maxX: r.x + r.width - 1)
             y += 1
         }
+    }
+
+    /// Row (from the top of the switcher box) of the first result.
+    static func resultsOffset(_ r: Rect) -> Int { r.height >= 6 ? 3 : 2 }
+
+    /// Key rows the help box has room for.
+    static func helpRows(_ state: AppState) -> Int {
+        max(1, overlayRect(state, width: 64, height: state.keyMap.bindings.count + 2).height - 2)
     }
 
     static func switcherBox(_ state: AppState) -> Rect? {
@@ -172,13 +186,18 @@ public enum View {
         var x = grid.put("> ", x: r.x + 2, y: r.y + 1, style: Style(.overlay, .bold), maxX: maxX)
         x = grid.put(Sanitize.line(s.query), x: x, y: r.y + 1, style: Style(.overlay), maxX: maxX)
         grid.put("▏", x: x, y: r.y + 1, style: Style(.overlay), maxX: maxX)
-        guard r.height > 3 else { return }
-        grid.put(String(repeating: "─", count: max(0, r.width - 2)), x: r.x + 1, y: r.y + 2, style: Style(.border))
-        guard let result = s.result else { return }
-        if result.matches.isEmpty {
-            grid.put("no note matches", x: r.x + 2, y: r.y + 3, style: Style(.dim), maxX: maxX)
+        // A short box (a tiny terminal) drops the rule under the query to keep a result row.
+        if resultsOffset(r) == 3 {
+            grid.put(String(repeating: "─", count: max(0, r.width - 2)), x: r.x + 1, y: r.y + 2, style: Style(.border))
         }
-        var y = r.y + 3
+        guard let result = s.result else { return }
+        let first = r.y + resultsOffset(r)
+        if result.matches.isEmpty {
+            let capital = s.query.contains { $0.isUppercase }
+            grid.put(capital ? "no note matches (a capital letter makes the search match case)" : "no note matches",
+                     x: r.x + 2, y: first, style: Style(.dim), maxX: maxX)
+        }
+        var y = first
         for i in s.top..<result.matches.count {
             guard y < r.y + r.height - 1 else { break }
             let m = result.matches[i]

@@ -323,7 +323,8 @@ private struct State {
             for (i, l) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let spans = expand(String(l), Style(.codeBlock), &doc)
                 doc.lines.append(DocLine(.verbatim, prefix: (i == 0 && info.isEmpty ? first : rest) + [bar],
-                                         continuation: rest + [bar], spans: spans, sourceLine: src + i + (info.isEmpty ? 0 : 1)))
+                                         continuation: rest + [Span("┆", Style(.border))], spans: spans,
+                                         sourceLine: src + i + (info.isEmpty ? 0 : 1)))
             }
         case "html_block":
             let text = literal(node).trimming("\n")
@@ -502,7 +503,8 @@ private struct State {
                                      spans: [Span("↳ ", Style(.embed)), head, Span("  (\(why))", Style(.dim))], sourceLine: line))
             return
         }
-        doc.lines.append(DocLine(prefix: first, continuation: rest, spans: [Span("↳ ", Style(.embed)), head], sourceLine: line))
+        doc.lines.append(DocLine(prefix: first, continuation: rest + [Span("  ", .plain)],
+                                 spans: [Span("↳ ", Style(.embed)), head], sourceLine: line))
         var inner = State(renderer: renderer, note: target, chain: chain + [target])
         let lines = inner.section(for: link)
         var sub = Document()

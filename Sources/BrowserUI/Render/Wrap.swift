@@ -20,7 +20,7 @@ private func atoms(_ spans: [Span]) -> [Atom] {
             let safe = ch == "\t" ? " " : Sanitize.visible(ch)
             let w = DisplayWidth.of(safe)
             guard w > 0 else { continue }
-            out.append(Atom(text: safe, width: w, style: span.style, anchor: span.anchor, isSpace: safe == " "))
+            out.append(Atom(text: safe, width: w, style: span.style, anchor: span.anchor, isSpace: safe == " " || safe == "\u{3000}"))
         }
     }
     return out
