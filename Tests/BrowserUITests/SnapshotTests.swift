@@ -46,6 +46,8 @@ import Testing
 
     @Test func help() { each("help") { s in s.press(.char("?")) } }
 
+    @Test func hintMode() { each("hints") { s in s.press(.char("f")) } }
+
     @Test func richNote() {
         each("rich") { s in
             s.open(s.vault.index("projects/mycel/design/overview.md"), record: false)

@@ -233,6 +233,19 @@ struct TmuxMissing: Error, CustomStringConvertible {
         t.expectVaultUnchanged()
     }
 
+    @Test func hintModeFollowsALabelledLink() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        try t.keys("f")
+        // More than nine links on screen: two-letter labels, the first "aa", written just
+        // before the first link (the `related` property's network-nations).
+        t.wait(for: "aanetwork-nations")
+        try t.keys("a", "a")
+        t.wait(for: "network-nations.md")
+        #expect(t.screen.contains("◀1 ▶0"))
+        t.expectVaultUnchanged()
+    }
+
     @Test func quitsCleanlyWithTheTerminalRestored() throws {
         let t = try TmuxSession()
         t.wait(for: "start-here.md")

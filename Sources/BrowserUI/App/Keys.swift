@@ -47,7 +47,7 @@ public struct MouseEvent: Sendable, Equatable {
 /// What a key asks for. The update function interprets an action in the current context.
 public enum Action: String, Sendable, CaseIterable {
     case scrollDown, scrollUp, top, bottom, halfPageDown, halfPageUp, pageDown, pageUp
-    case nextLink, previousLink, follow, back, forward, close
+    case nextLink, previousLink, follow, hints, back, forward, close
     case focusBacklinks, tagTree, noteList, switcher, find, findNext, findPrevious, search
     case toggleLeft, toggleRight, help, quit
     case expand, collapse
@@ -91,6 +91,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.tab], action: .nextLink, context: .note, help: "select the next link"),
         Binding(keys: [.backTab], action: .previousLink, context: .note, help: "select the previous link"),
         Binding(keys: [.enter], action: .follow, context: .global, help: "follow the link / open the row"),
+        Binding(keys: [.char("f")], action: .hints, context: .global, help: "label every link on screen; type a label to follow it"),
         Binding(keys: [.backspace, .char("H"), .ctrl("o")], action: .back, context: .global, help: "back in history"),
         Binding(keys: [.char("L")], action: .forward, context: .global, help: "forward in history"),
         Binding(keys: [.escape], action: .close, context: .global, help: "close the overlay, focus the note"),

@@ -149,6 +149,8 @@ public enum Overlay: Sendable, Equatable {
     case none
     case switcher
     case help
+    /// Hint mode: labels on every link on screen.
+    case hints
     /// A one-line prompt at the bottom: find in the note, or search the vault.
     case prompt(PromptKind)
 }
@@ -195,6 +197,8 @@ public struct AppState {
     /// The text of the vault search whose results the left pane lists.
     public internal(set) var lastSearch: String?
     public internal(set) var helpTop = 0
+    public internal(set) var hints: [Hint] = []
+    public internal(set) var hintTyped = ""
     /// A one-line message in the status bar until the next key.
     public internal(set) var message: String?
     public internal(set) var quitting = false

@@ -139,6 +139,7 @@ extension AppState {
             self.message = nil
             switch overlay {
             case .switcher: switcherKey(key)
+            case .hints: hintKey(key)
             case .help: helpKey(key)
             case let .prompt(kind): promptKey(key, kind)
             case .none:
@@ -168,6 +169,8 @@ extension AppState {
             overlay = .switcher
             switcher = Switcher()
             runSwitcher()
+        case .hints:
+            startHints()
         case .find:
             overlay = .prompt(.find)
             prompt = ""

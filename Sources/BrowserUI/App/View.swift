@@ -20,6 +20,7 @@ public enum View {
         case .none: break
         case .help: help(state, &grid)
         case .switcher: switcher(state, &grid)
+        case .hints: hints(state, &grid)
         case let .prompt(kind): prompt(state, kind, in: f.status, &grid)
         }
         return grid
