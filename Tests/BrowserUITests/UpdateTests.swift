@@ -82,6 +82,12 @@ import Testing
         #expect(s.openPath == "concepts/self-sovereign-identity.md")
         let v = s.view!
         #expect(v.page.rows[v.top].text.contains("Wallets and Credentials"))
+        // The target is marked in the margin until the next key.
+        #expect(s.markedRow == v.top)
+        let c = s.frames.centre!
+        #expect(View.draw(s)[c.x, c.y].text == "▶")
+        s.press(.char("j"))
+        #expect(s.markedRow == nil)
     }
 
     @Test func scrollingKeysMoveAndClamp() {

@@ -198,6 +198,8 @@ public struct AppState {
     public internal(set) var lastSearch: String?
     public internal(set) var helpTop = 0
     public internal(set) var hints: [Hint] = []
+    /// A row of the note marked in the margin (the target of a heading or block link).
+    public internal(set) var markedRow: Int?
     public internal(set) var hintTyped = ""
     /// A one-line message in the status bar until the next key.
     public internal(set) var message: String?

@@ -83,6 +83,9 @@ extension AppState {
         case let .note(t):
             let line = link.subpath.isEmpty ? nil : vault.notes[t].line(ofSubpath: link)
             open(t, line: line)
+            // Mark the heading or block the link named until the next key: near the end of
+            // a note it cannot scroll to the top of the screen.
+            if let line, let v = view, let l = v.document.lineIndex(forSource: line) { markedRow = v.page.row(ofLine: l) }
             if !link.subpath.isEmpty && line == nil {
                 message = "“\(link.subpath.joined(separator: " › "))” is not in \(vault.notes[t].title)"
             }
@@ -134,9 +137,11 @@ extension AppState {
             return []
         case let .mouse(m):
             self.message = nil
+            markedRow = nil
             mouse(m)
         case let .key(key):
             self.message = nil
+            markedRow = nil
             switch overlay {
             case .switcher: switcherKey(key)
             case .hints: hintKey(key)

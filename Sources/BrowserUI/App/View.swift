@@ -44,6 +44,7 @@ public enum View {
                 if let a = s.anchor, a == v.selected { style.flags.insert(.reverse) }
                 grid.put(s.text, x: r.x + 1 + s.x, y: r.y + y, style: style, maxX: r.x + r.width)
             }
+            if rowIndex == state.markedRow { grid.put("▶", x: r.x, y: r.y + y, style: Style(.hint)) }
             for h in hits where h.row == rowIndex {
                 grid.restyle(x: r.x + 1 + h.x, y: r.y + y, width: min(h.width, r.width - 1 - h.x)) { $0.role = .match }
             }
