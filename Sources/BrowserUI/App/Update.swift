@@ -528,12 +528,14 @@ extension AppState {
     }
 
     /// Rows and columns where the find query appears in the laid-out note.
-    func findHits() -> [(row: Int, x: Int, width: Int)] {
+    /// Only `rows` are searched when given (drawing needs just the visible ones).
+    func findHits(in rows: Range<Int>? = nil) -> [(row: Int, x: Int, width: Int)] {
         guard let v = view, !findQuery.isEmpty else { return [] }
         let needle = Array(findQuery.folded)
         var hits: [(Int, Int, Int)] = []
-        for (r, row) in v.page.rows.enumerated() {
-            let chars = Array(row.text.folded)
+        let range = (rows ?? 0..<v.page.rows.count).clamped(to: 0..<v.page.rows.count)
+        for r in range {
+            let chars = Array(v.page.rows[r].text.folded)
             guard chars.count >= needle.count else { continue }
             var i = 0
             while i + needle.count <= chars.count {

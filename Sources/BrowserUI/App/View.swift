@@ -34,7 +34,7 @@ public enum View {
                      x: r.x + 1, y: r.y, style: Style(.dim), maxX: r.x + r.width)
             return
         }
-        let hits = state.findHits()
+        let hits = state.findHits(in: v.top..<(v.top + r.height))
         for y in 0..<r.height {
             let rowIndex = v.top + y
             guard rowIndex < v.page.rows.count else { break }
