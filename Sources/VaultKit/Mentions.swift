@@ -22,16 +22,14 @@ extension Vault {
         var seen = Set<String>()
         let terms = ([note.title] + note.aliases).filter { !$0.trimmingSpaces.isEmpty && seen.insert($0.folded).inserted }
         let folded = terms.map { ($0, MentionSearch.fold($0.trimmingSpaces)) }
-        let needles = terms.map { $0.trimmingSpaces.lowercased() }
-        var out: [Mention] = []
-        for (j, other) in notes.enumerated() where j != target {
-            let lowered = other.text.lowercased()
-            guard needles.contains(where: { lowered.contains($0) }) else {
-                continue
-            }
-            out += MentionSearch.find(folded, in: other, index: j)
+        // The full-text search's byte-level matcher rules out most notes before the exact
+        // (word-boundary, mask-aware) search runs; notes are searched in parallel.
+        let needles = terms.map { FullTextNeedle($0.trimmingSpaces) }
+        let perNote = parallelMap(Array(notes.indices), progress: nil) { j -> [Mention] in
+            guard j != target, needles.contains(where: { $0.occurs(in: self.notes[j]) }) else { return [] }
+            return MentionSearch.find(folded, in: self.notes[j], index: j)
         }
-        return out
+        return perNote.flatMap { $0 }
     }
 }
 

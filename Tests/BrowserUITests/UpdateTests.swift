@@ -244,6 +244,24 @@ import Testing
         #expect(s.view?.selected != nil)   // the link back is selected
     }
 
+    @Test func unlinkedMentionsFollowTheBacklinks() {
+        var s = browser(120, 40)
+        let target = s.vault.index("network-nations.md")
+        s.open(target)
+        let texts = s.right.rows.map { $0.lines.first.map { $0.map(\.text).joined() } ?? "" }
+        let mentions = s.vault.unlinkedMentions(of: target)
+        #expect(!mentions.isEmpty)
+        let header = texts.firstIndex { $0.hasPrefix("Unlinked mentions (\(mentions.count))") }
+        let backlinks = texts.firstIndex { $0.hasPrefix("Backlinks") }
+        #expect(header != nil && backlinks != nil && header! > backlinks!)
+        // The first mention row opens the mentioning note at its line.
+        if let h = header, case let .note(n, line, _) = s.right.rows[h + 1].target {
+            #expect(n == mentions[0].note && line == mentions[0].line)
+        } else {
+            Issue.record("no mention row after the header")
+        }
+    }
+
     @Test func findInTheNoteMovesBetweenMatches() {
         var s = browser(80, 12)
         s.open(s.vault.index("network-nations.md"))

@@ -390,6 +390,21 @@ extension AppState {
             rows.append(ListRow([[Span(source.title, Style(.link))], [Span("  " + context, Style(.dim))]],
                                 .note(ref.note, line: link.line, link: ref)))
         }
+        // Unlinked mentions: other notes naming this one's title or an alias as plain text.
+        rows.append(ListRow([[]], .none))
+        if vault.notes.count <= Self.mentionLimit {
+            let mentions = vault.unlinkedMentions(of: index)
+            rows.append(ListRow([[Span("Unlinked mentions (\(mentions.count))", Style(.paneTitle, .bold))]], .none))
+            if mentions.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
+            for m in mentions {
+                rows.append(ListRow([[Span(vault.notes[m.note].title, Style(.plain))],
+                                     [Span("  " + Self.context(m.context, column: m.column), Style(.dim))]],
+                                    .note(m.note, line: m.line, link: nil)))
+            }
+        } else {
+            rows.append(ListRow([[Span("Unlinked mentions: not searched", Style(.paneTitle, .bold))]], .none))
+            rows.append(ListRow([[Span("  (vaults over \(Self.mentionLimit) notes)", Style(.dim))]], .none))
+        }
         rows.append(ListRow([[]], .none))
         rows.append(ListRow([[Span("Links (\(note.links.count))", Style(.paneTitle, .bold))]], .none))
         if note.links.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
@@ -409,6 +424,10 @@ extension AppState {
         for t in tags { rows.append(ListRow([[Span("#" + t, Style(.tag))]], .tag(t))) }
         return ListState(title: note.title, rows: rows)
     }
+
+    /// Above this many notes, opening a note does not search the vault for unlinked mentions
+    /// (about 30 ms per 10,000 notes on two cores).
+    static let mentionLimit = 20_000
 
     /// A context line as a reader wants it: links shown by their text, starting a little
     /// before the link when the line is long.

@@ -66,6 +66,19 @@ struct FullTextNeedle: Sendable {
 
     var isEmpty: Bool { scalars.isEmpty }
 
+    /// True when the note's body contains the query (case-insensitively).
+    func occurs(in note: Note) -> Bool {
+        var text = note.text
+        return text.withUTF8 { buf in
+            let start = bodyOffset(buf, note.bodyStartLine)
+            var found: [(Int, Int)] = []
+            if let ascii { findASCII(buf, from: start, ascii, &found) }
+            else if let caseless { findExact(buf, from: start, caseless, &found) }
+            else { findFolded(buf, from: start, &found) }
+            return !found.isEmpty
+        }
+    }
+
     func search(_ note: Note, index: Int) -> [GrepHit] {
         let inTitle = note.title.lowercased().contains(lowered)
         var text = note.text
