@@ -242,6 +242,35 @@ public final class Terminal {
         return (text, attrs, pair)
     }
 
+    // MARK: Clipboard
+
+    /// Asks the terminal to put `text` on the system clipboard (OSC 52). Terminals that do
+    /// not support it ignore the sequence. The text is base64, so it carries no control bytes.
+    public func copyToClipboard(_ text: String) {
+        guard let f = outFile else { return }
+        let sequence = "\u{1B}]52;c;" + Terminal.base64(Array(text.utf8)) + "\u{07}"
+        fputs(sequence, f)
+        fflush(f)
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let b0 = UInt32(bytes[i])
+            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
+            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+            let n = b0 << 16 | b1 << 8 | b2
+            out.append(table[Int(n >> 18 & 63)])
+            out.append(table[Int(n >> 12 & 63)])
+            out.append(i + 1 < bytes.count ? table[Int(n >> 6 & 63)] : "=")
+            out.append(i + 2 < bytes.count ? table[Int(n & 63)] : "=")
+            i += 3
+        }
+        return out
+    }
+
     // MARK: Input
 
     /// Waits up to `timeout` milliseconds (-1: forever) for input.

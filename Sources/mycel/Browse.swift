@@ -118,7 +118,12 @@ struct Browse: ParsableCommand {
                 case let .mouse(m): message = .mouse(m)
                 case let .resize(w, h): message = .resize(width: w, height: h)
                 }
-                if state.update(message).contains(.quit) { return }
+                for effect in state.update(message) {
+                    switch effect {
+                    case .quit: return
+                    case let .copy(text): terminal.copyToClipboard(text)
+                    }
+                }
             }
             state.settle()
             terminal.paint(View.draw(state))

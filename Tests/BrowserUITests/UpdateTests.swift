@@ -262,6 +262,28 @@ import Testing
         }
     }
 
+    @Test func randomNoteOpensAnotherNote() {
+        var s = browser(120, 40)
+        let here = s.view!.note
+        s.randomIndex = { _ in here }          // the current note is never the pick
+        s.press(.char("r"))
+        #expect(s.view!.note == (here + 1) % s.vault.notes.count)
+        #expect(s.back.count == 1)
+        s.randomIndex = { _ in 0 }
+        let current = s.view!.note
+        s.press(.char("r"))
+        #expect(s.view!.note == (current == 0 ? 1 : 0))
+    }
+
+    @Test func copyKeysAskTheRuntimeToCopy() {
+        var s = browser(120, 40)
+        s.open(s.vault.index("network-nations.md"), record: false)
+        #expect(s.update(.key(.char("y"))) == [.copy("network-nations.md")])
+        #expect(s.update(.key(.char("Y"))) == [.copy("[[network-nations|Network Nations]]")])
+        #expect(s.message?.contains("copied") == true)
+        #expect(s.update(.key(.char("j"))) == [])
+    }
+
     @Test func findInTheNoteMovesBetweenMatches() {
         var s = browser(80, 12)
         s.open(s.vault.index("network-nations.md"))

@@ -1,3 +1,4 @@
+import Foundation
 import BrowserUI
 import CNCursesW
 import Testing
@@ -69,6 +70,19 @@ import Testing
         #expect(theme.entry(.link, .colors16).foreground == 12)
         #expect(theme.entry(.link, .colors8).foreground == 4)
         #expect(theme.entry(.link, .colors8).attributes & mycel_a_bold() != 0)
+    }
+
+    @Test func copyingWritesAnOSC52Sequence() throws {
+        #expect(Terminal.base64(Array("hello".utf8)) == "aGVsbG8=")
+        #expect(Terminal.base64(Array("hi".utf8)) == "aGk=")
+        #expect(Terminal.base64(Array("菌糸".utf8)) == "6I+M57O4")
+        let path = "/tmp/mycel-osc52-\(getpid()).out"
+        defer { unlink(path) }
+        let t = try Terminal(term: "xterm-256color", output: path, input: "/dev/null", environment: [:])
+        t.copyToClipboard("network-nations.md")
+        t.stop()
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.contains("\u{1B}]52;c;bmV0d29yay1uYXRpb25zLm1k\u{07}"))
     }
 
     @Test func anUnknownTerminalIsAClearError() {

@@ -50,6 +50,7 @@ public enum Action: String, Sendable, CaseIterable {
     case nextLink, previousLink, follow, hints, back, forward, close
     case focusBacklinks, tagTree, noteList, switcher, find, findNext, findPrevious, search
     case toggleLeft, toggleRight, help, quit
+    case randomNote, copyPath, copyLink
     case expand, collapse
 }
 
@@ -107,6 +108,9 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("h"), .left], action: .collapse, context: .list, help: "close a tag's branch"),
         Binding(keys: [.char("[")], action: .toggleLeft, context: .global, help: "show or hide the left pane"),
         Binding(keys: [.char("]")], action: .toggleRight, context: .global, help: "show or hide the right pane"),
+        Binding(keys: [.char("r")], action: .randomNote, context: .global, help: "open a random note"),
+        Binding(keys: [.char("y")], action: .copyPath, context: .global, help: "copy the note's path to the clipboard"),
+        Binding(keys: [.char("Y")], action: .copyLink, context: .global, help: "copy a [[link]] to the note to the clipboard"),
         Binding(keys: [.char("?")], action: .help, context: .global, help: "this help"),
         Binding(keys: [.char("q")], action: .quit, context: .global, help: "quit"),
     ])

@@ -204,6 +204,10 @@ public struct AppState {
     /// A one-line message in the status bar until the next key.
     public internal(set) var message: String?
     public internal(set) var quitting = false
+    /// Effects produced while handling the current message.
+    var pendingEffects: [Effect] = []
+    /// Picks a note for `r`: random in use, fixed in tests.
+    public var randomIndex: @Sendable (Int) -> Int = { Int.random(in: 0..<$0) }
 
     public init(vault: Vault, width: Int, height: Int, keyMap: KeyMap = .standard) {
         self.vault = vault

@@ -10,6 +10,8 @@ public enum Message: Sendable, Equatable {
 
 public enum Effect: Sendable, Equatable {
     case quit
+    /// Put text on the clipboard (the terminal's, through OSC 52).
+    case copy(String)
 }
 
 extension AppState {
@@ -157,7 +159,10 @@ extension AppState {
             }
         }
         relayout()
-        return quitting ? [.quit] : []
+        var effects = pendingEffects
+        pendingEffects = []
+        if quitting { effects.append(.quit) }
+        return effects
     }
 
     mutating func perform(_ action: Action) {
@@ -176,6 +181,17 @@ extension AppState {
             runSwitcher()
         case .hints:
             startHints()
+        case .randomNote:
+            guard vault.notes.count > 1 else { message = "no other note to pick"; return }
+            var pick = randomIndex(vault.notes.count)
+            if pick == view?.note { pick = (pick + 1) % vault.notes.count }
+            open(pick)
+        case .copyPath, .copyLink:
+            guard let v = view else { return }
+            let n = vault.notes[v.note]
+            let text = action == .copyPath ? n.path : "[[\(n.id)\(n.title == n.name ? "" : "|" + n.title)]]"
+            pendingEffects.append(.copy(text))
+            message = "copied \(text) (through the terminal's clipboard, OSC 52)"
         case .find:
             overlay = .prompt(.find)
             prompt = ""
