@@ -53,8 +53,14 @@ struct Browse: ParsableCommand {
             }
             let size = terminal.size
             var state = AppState(vault: v, width: size.width, height: size.height)
-            if let s = start ?? AppState.startNote(in: v) { state.open(s, record: false) }
+            // The last session comes back (its note, unless one was asked for), and is
+            // saved again however the loop ends.
+            let store = SessionStore()
+            if let saved = store.load(vault: v.root) { state.restore(saved, openLast: start == nil) }
+            if state.view == nil, let s = start ?? AppState.startNote(in: v) { state.open(s, record: false) }
             run(&state, terminal)
+            terminal.stop()
+            store.save(state.session, vault: v.root)
         }
         let s = pendingSignal.load(ordering: .relaxed)
         if s != 0 { throw ExitCode(128 + s) }

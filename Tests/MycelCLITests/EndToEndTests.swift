@@ -7,16 +7,27 @@ import Testing
 final class TmuxSession {
     let socket = "mycel-e2e-" + UUID().uuidString.prefix(8)
     let vault: String
+    /// `$XDG_STATE_HOME` of the session: sessions are saved here, never in the user's home.
+    let stateHome: String
     private let original: [String: Data]
+    private let width: Int, height: Int
+    private let ownsVault: Bool
 
-    init(width: Int = 120, height: Int = 40, args: [String] = [], env: [String: String] = [:]) throws {
+    /// The vault is a fresh copy of the sample vault, or `reuse` (a copy a test made and
+    /// removes itself).
+    init(width: Int = 120, height: Int = 40, args: [String] = [], env: [String: String] = [:],
+         stateHome: String? = nil, reuse: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || Self.which("tmux") != nil else {
             throw TmuxMissing()
         }
-        vault = NSTemporaryDirectory() + "mycel-e2e-vault-" + UUID().uuidString
-        try FileManager.default.copyItem(atPath: CLI.vault, toPath: vault)
+        ownsVault = reuse == nil
+        vault = reuse ?? NSTemporaryDirectory() + "mycel-e2e-vault-" + UUID().uuidString
+        if reuse == nil { try FileManager.default.copyItem(atPath: CLI.vault, toPath: vault) }
         original = Self.contents(of: vault)
-        var environment = ["TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        self.stateHome = stateHome ?? NSTemporaryDirectory() + "mycel-e2e-state-" + UUID().uuidString
+        self.width = width
+        self.height = height
+        var environment = ["TERM": "tmux-256color", "LANG": "C.UTF-8", "XDG_STATE_HOME": self.stateHome]
         for (k, v) in env { environment[k] = v }
         let envArgs = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = "trap '' INT; env \(envArgs) \(Self.quote(CLI.binary)) --vault \(Self.quote(vault)) "
@@ -27,7 +38,8 @@ final class TmuxSession {
 
     deinit {
         _ = try? tmux(["kill-server"])
-        try? FileManager.default.removeItem(atPath: vault)
+        if ownsVault { try? FileManager.default.removeItem(atPath: vault) }
+        if keepState == false { try? FileManager.default.removeItem(atPath: stateHome) }
     }
 
     /// Runs a tmux client and returns what it printed. Spawned and reaped by hand: the first
@@ -81,6 +93,9 @@ final class TmuxSession {
         waitpid(pid, &status, 0)
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// Set when a later session in the same test reuses the state folder.
+    var keepState = false
 
     var screen: String { (try? tmux(["capture-pane", "-p"])) ?? "" }
     var lines: [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
@@ -243,6 +258,34 @@ struct TmuxMissing: Error, CustomStringConvertible {
         try t.keys("a", "a")
         t.wait(for: "network-nations.md")
         #expect(t.screen.contains("◀1 ▶0"))
+        t.expectVaultUnchanged()
+    }
+
+    @Test func theNextSessionComesBackWithItsBookmarks() throws {
+        let state = NSTemporaryDirectory() + "mycel-e2e-state-" + UUID().uuidString
+        let vault = NSTemporaryDirectory() + "mycel-e2e-vault-" + UUID().uuidString
+        try FileManager.default.copyItem(atPath: CLI.vault, toPath: vault)
+        defer {
+            try? FileManager.default.removeItem(atPath: state)
+            try? FileManager.default.removeItem(atPath: vault)
+        }
+        do {
+            let t = try TmuxSession(stateHome: state, reuse: vault)
+            t.keepState = true
+            t.wait(for: "start-here.md")
+            try t.keys("Tab", "Enter")
+            t.wait(for: "network-nations.md")
+            try t.keys("m")
+            t.wait(for: "bookmarked network-nations.md")
+            try t.keys("q")
+            t.wait(for: "exit=0")
+            t.expectVaultUnchanged()
+        }
+        #expect(FileManager.default.fileExists(atPath: state + "/mycel/state.json"))
+        let t = try TmuxSession(stateHome: state, reuse: vault)
+        t.wait("the last note and its history") { $0.contains("network-nations.md") && $0.contains("◀1 ▶0") }
+        try t.keys("'")
+        t.wait(for: "Bookmarks (1)")
         t.expectVaultUnchanged()
     }
 

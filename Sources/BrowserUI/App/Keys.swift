@@ -50,7 +50,7 @@ public enum Action: String, Sendable, CaseIterable {
     case nextLink, previousLink, follow, hints, back, forward, close
     case focusBacklinks, tagTree, noteList, switcher, find, findNext, findPrevious, search
     case toggleLeft, toggleRight, help, quit
-    case randomNote, copyPath, copyLink
+    case randomNote, copyPath, copyLink, bookmark, bookmarks
     case expand, collapse
 }
 
@@ -111,6 +111,8 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("r")], action: .randomNote, context: .global, help: "open a random note"),
         Binding(keys: [.char("y")], action: .copyPath, context: .global, help: "copy the note's path to the clipboard"),
         Binding(keys: [.char("Y")], action: .copyLink, context: .global, help: "copy a [[link]] to the note to the clipboard"),
+        Binding(keys: [.char("m")], action: .bookmark, context: .global, help: "bookmark the note (again: remove it)"),
+        Binding(keys: [.char("'")], action: .bookmarks, context: .global, help: "list the bookmarks"),
         Binding(keys: [.char("?")], action: .help, context: .global, help: "this help"),
         Binding(keys: [.char("q")], action: .quit, context: .global, help: "quit"),
     ])

@@ -204,6 +204,8 @@ public struct AppState {
     /// A one-line message in the status bar until the next key.
     public internal(set) var message: String?
     public internal(set) var quitting = false
+    /// Paths of the bookmarked notes, in the order they were added.
+    public internal(set) var bookmarks: [String] = []
     /// Effects produced while handling the current message.
     var pendingEffects: [Effect] = []
     /// Picks a note for `r`: random in use, fixed in tests.

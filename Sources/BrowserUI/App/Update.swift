@@ -181,6 +181,8 @@ extension AppState {
             runSwitcher()
         case .hints:
             startHints()
+        case .bookmark: toggleBookmark()
+        case .bookmarks: listBookmarks()
         case .randomNote:
             guard vault.notes.count > 1 else { message = "no other note to pick"; return }
             var pick = randomIndex(vault.notes.count)
