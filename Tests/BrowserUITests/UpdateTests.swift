@@ -284,6 +284,19 @@ import Testing
         #expect(s.update(.key(.char("j"))) == [])
     }
 
+    @Test func theWebAroundANoteIsListedAndOpens() {
+        var s = browser(120, 40)
+        s.open(s.vault.index("network-nations.md"), record: false)
+        s.press(.char("w"))
+        #expect(s.focus == .left && s.left.title == "Around Network Nations")
+        let headings = s.left.rows.filter { $0.target == .none }.map { $0.lines.first.map { $0.map(\.text).joined() } ?? "" }
+        #expect(headings.contains { $0.hasPrefix("Links here (") })
+        #expect(headings.contains { $0.hasPrefix("Second ring (") })
+        let first = s.left.rows[s.left.selected!]
+        s.press(.enter)
+        if case let .note(n, _, _) = first.target { #expect(s.view?.note == n) } else { Issue.record("not a note row") }
+    }
+
     @Test func findInTheNoteMovesBetweenMatches() {
         var s = browser(80, 12)
         s.open(s.vault.index("network-nations.md"))

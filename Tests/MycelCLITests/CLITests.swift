@@ -99,6 +99,25 @@ struct CLITests {
         #expect(piped.stderr.contains("needs a terminal"))
     }
 
+    @Test("graph prints the web around a note, as text, JSON or DOT")
+    func graph() throws {
+        let text = try CLI.sample(["graph", "network states"])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("Network Nations  (network-nations.md)"))
+        #expect(text.stdout.contains("links here ("))
+        #expect(text.stdout.contains("second ring ("))
+        let json = try CLI.sample(["graph", "network-nations", "--json", "--depth", "1"]).json as? [String: Any]
+        #expect((json?["linksHere"] as? [Any])?.isEmpty == false)
+        #expect((json?["secondRing"] as? [Any])?.isEmpty == true)
+        let dot = try CLI.sample(["graph", "network-nations", "--dot"]).stdout
+        #expect(dot.hasPrefix("digraph mycel {"))
+        #expect(dot.contains("\"network-nations.md\" [label=\"Network Nations\", style=bold];"))
+        #expect(dot.contains("-> \"network-nations.md\";"))
+        #expect(dot.hasSuffix("}\n"))
+        let bad = try CLI.sample(["graph", "network-nations", "--depth", "3"])
+        #expect(bad.status == 64)
+    }
+
     @Test("links lists body and frontmatter links with where they lead")
     func links() throws {
         let r = try CLI.sample(["links", "Network Nations", "--json"])

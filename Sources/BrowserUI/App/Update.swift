@@ -181,6 +181,7 @@ extension AppState {
             runSwitcher()
         case .hints:
             startHints()
+        case .neighbourhood: showNeighbourhood()
         case .bookmark: toggleBookmark()
         case .bookmarks: listBookmarks()
         case .randomNote:
