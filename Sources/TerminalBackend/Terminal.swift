@@ -242,6 +242,23 @@ public final class Terminal {
         return (text, attrs, pair)
     }
 
+    // MARK: Handing the terminal over
+
+    /// Gives the terminal back to the shell's modes so another program (an editor) can run.
+    public func suspend() {
+        guard isRunning else { return }
+        def_prog_mode()
+        endwin()
+    }
+
+    /// Takes the terminal back after `suspend`, redrawing everything on the next paint.
+    public func resume() {
+        guard isRunning, let w = window else { return }
+        reset_prog_mode()
+        invalidate()
+        wrefresh(w)
+    }
+
     // MARK: Clipboard
 
     /// Asks the terminal to put `text` on the system clipboard (OSC 52). Terminals that do

@@ -128,11 +128,27 @@ struct Browse: ParsableCommand {
                     switch effect {
                     case .quit: return
                     case let .copy(text): terminal.copyToClipboard(text)
+                    case let .edit(path): edit(path, &state, terminal)
                     }
                 }
             }
             state.settle()
             terminal.paint(View.draw(state))
+        }
+    }
+
+    /// Hands the terminal to the editor, then reloads the vault so the note and the links
+    /// it changed show at once.
+    private func edit(_ path: String, _ state: inout AppState, _ terminal: Terminal) {
+        terminal.suspend()
+        let problem = Editor.run(file: state.vault.root + "/" + path)
+        terminal.resume()
+        do {
+            let fresh = try Vault.load(at: state.vault.root)
+            state.replace(vault: fresh)
+            state.say(problem ?? "reloaded after editing \(path)")
+        } catch {
+            state.say("could not reload the vault: \(error)")
         }
     }
 

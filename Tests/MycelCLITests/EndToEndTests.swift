@@ -289,6 +289,23 @@ struct TmuxMissing: Error, CustomStringConvertible {
         t.expectVaultUnchanged()
     }
 
+    /// `e` hands the terminal to $EDITOR (here a script that appends a line), then the
+    /// note and its links are reloaded; only the edited file changed.
+    @Test func theEditorLoopReloadsTheNote() throws {
+        let script = NSTemporaryDirectory() + "mycel-e2e-editor-\(UUID().uuidString).sh"
+        try "#!/bin/sh\nprintf '\\nAdded by the editor: [[commons]]\\n' >> \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        defer { unlink(script) }
+        let t = try TmuxSession(env: ["EDITOR": script, "VISUAL": ""])
+        t.wait(for: "start-here.md")
+        try t.keys("e")
+        t.wait(for: "reloaded after editing start-here.md")
+        try t.keys("G")
+        t.wait(for: "Added by the editor: commons")
+        let changed = TmuxSession.contents(of: t.vault)
+        #expect(String(decoding: changed["start-here.md"] ?? Data(), as: UTF8.self).hasSuffix("Added by the editor: [[commons]]\n"))
+    }
+
     @Test func quitsCleanlyWithTheTerminalRestored() throws {
         let t = try TmuxSession()
         t.wait(for: "start-here.md")

@@ -50,7 +50,7 @@ public enum Action: String, Sendable, CaseIterable {
     case nextLink, previousLink, follow, hints, back, forward, close
     case focusBacklinks, tagTree, noteList, switcher, find, findNext, findPrevious, search
     case toggleLeft, toggleRight, help, quit
-    case randomNote, copyPath, copyLink, bookmark, bookmarks, neighbourhood
+    case randomNote, copyPath, copyLink, bookmark, bookmarks, neighbourhood, edit
     case expand, collapse
 }
 
@@ -108,6 +108,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("h"), .left], action: .collapse, context: .list, help: "close a tag's branch"),
         Binding(keys: [.char("[")], action: .toggleLeft, context: .global, help: "show or hide the left pane"),
         Binding(keys: [.char("]")], action: .toggleRight, context: .global, help: "show or hide the right pane"),
+        Binding(keys: [.char("e")], action: .edit, context: .global, help: "edit the note in $VISUAL or $EDITOR, then reload it"),
         Binding(keys: [.char("w")], action: .neighbourhood, context: .global, help: "the web around the note: links in and out, shared tags, second ring"),
         Binding(keys: [.char("r")], action: .randomNote, context: .global, help: "open a random note"),
         Binding(keys: [.char("y")], action: .copyPath, context: .global, help: "copy the note's path to the clipboard"),

@@ -169,9 +169,9 @@ public struct Switcher: Sendable {
 }
 
 public struct AppState {
-    public let vault: Vault
+    public internal(set) var vault: Vault
     public let keyMap: KeyMap
-    let searcher: NameSearcher
+    var searcher: NameSearcher
 
     public internal(set) var width: Int
     public internal(set) var height: Int

@@ -12,6 +12,8 @@ public enum Effect: Sendable, Equatable {
     case quit
     /// Put text on the clipboard (the terminal's, through OSC 52).
     case copy(String)
+    /// Hand the terminal to the user's editor on this file (a vault path), then reload.
+    case edit(String)
 }
 
 extension AppState {
@@ -182,6 +184,9 @@ extension AppState {
         case .hints:
             startHints()
         case .neighbourhood: showNeighbourhood()
+        case .edit:
+            guard let v = view else { return }
+            pendingEffects.append(.edit(vault.notes[v.note].path))
         case .bookmark: toggleBookmark()
         case .bookmarks: listBookmarks()
         case .randomNote:

@@ -1,0 +1,48 @@
+// Taking a new snapshot of the vault (after the editor returns, or when files change):
+// the open note, history, bookmarks and side panes follow the new snapshot by path, and
+// the reader keeps their place in the note.
+
+import VaultKit
+
+extension AppState {
+    /// Shows a message from the runtime in the status line until the next key.
+    public mutating func say(_ text: String) { message = text }
+
+    /// Swaps in `newVault`. Notes are matched by path; a note that is gone drops out of
+    /// history, and if it was open the status line says so and the start note opens.
+    public mutating func replace(vault newVault: Vault) {
+        let old = vault
+        let byPath = Dictionary(newVault.notes.indices.map { (newVault.notes[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
+        func map(_ p: Place) -> Place? {
+            byPath[old.notes[p.note].path].map { Place(note: $0, line: p.line, offset: p.offset) }
+        }
+        let here = place.flatMap { p in map(p).map { ($0, old.notes[p.note].path) } }
+        let lost = place != nil && here == nil ? place.map { old.notes[$0.note].path } : nil
+        back = back.compactMap(map)
+        forward = forward.compactMap(map)
+        bookmarks = bookmarks.filter { byPath[$0] != nil }
+        vault = newVault
+        searcher = NameSearcher(NameIndex(newVault))
+        switcher = Switcher()
+        hints = []
+        if overlay == .hints || overlay == .switcher { overlay = .none }
+        markedRow = nil
+        let selected = view?.selected
+        if let (p, _) = here {
+            restore(p)
+            // The same link stays selected when the note still has as many.
+            if let s = selected, let v = view, v.document.anchors.indices.contains(s) { view?.selected = s }
+        } else {
+            view = nil
+            if let s = AppState.startNote(in: newVault) { open(s, record: false) }
+        }
+        switch leftMode {
+        case .notes: left = noteList(selecting: view?.note)
+        case .tags: left = tagList(selecting: lastTag)
+        case .results: leftMode = .notes; left = noteList(selecting: view?.note)
+        }
+        if focus == .left, leftMode == .notes { focus = .note }
+        if let lost { message = "\(lost) no longer exists" }
+        relayout()
+    }
+}

@@ -1,0 +1,44 @@
+import Testing
+@testable import BrowserUI
+@testable import VaultKit
+
+@Suite struct ReloadTests {
+    func lines(_ n: Int, _ extra: String = "") -> String {
+        (1...n).map { "line \($0)" }.joined(separator: "\n\n") + extra
+    }
+
+    @Test func aNewSnapshotKeepsThePlaceAndShowsTheChange() {
+        let before = vault(["a.md": lines(60), "b.md": "[[a]]"])
+        var s = AppState(vault: before, width: 80, height: 20)
+        s.open(before.index("b.md"))
+        s.open(before.index("a.md"))
+        for _ in 0..<30 { s.press(.char("j")) }
+        let top = s.view!.page.rows[s.view!.top].text
+        let after = vault(["a.md": lines(60, "\n\nAdded: [[c]]"), "b.md": "[[a]]", "c.md": "new"])
+        s.replace(vault: after)
+        #expect(s.openPath == "a.md")
+        #expect(s.view!.page.rows[s.view!.top].text == top)
+        #expect(s.view!.page.rows.contains { $0.text.contains("Added: c") })
+        #expect(s.back.map { s.vault.notes[$0.note].path } == ["b.md"])
+        // The finder knows the new note.
+        s.press(.char("o"))
+        s.type("c")
+        #expect(s.switcher.result?.matches.contains { s.vault.notes[$0.note].path == "c.md" } == true)
+    }
+
+    @Test func aDeletedOpenNoteSaysSo() {
+        let before = vault(["a.md": "a", "start here.md": "[[a]]"])
+        var s = AppState(vault: before, width: 80, height: 20)
+        s.open(before.index("a.md"))
+        s.press(.char("m"))
+        s.replace(vault: vault(["start here.md": "no links now"]))
+        #expect(s.message == "a.md no longer exists")
+        #expect(s.openPath == "start here.md")
+        #expect(s.bookmarks.isEmpty)
+    }
+
+    @Test func editAsksTheRuntimeForTheEditor() {
+        var s = browser(120, 40)
+        #expect(s.update(.key(.char("e"))) == [.edit("start-here.md")])
+    }
+}
