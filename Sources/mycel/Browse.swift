@@ -106,17 +106,21 @@ struct Browse: ParsableCommand {
     }
 
     private func run(_ state: inout AppState, _ terminal: Terminal) {
+        // Changes made to the vault by anything else show up within a second.
+        let watcher = VaultWatcher(root: state.vault.root)
         terminal.paint(View.draw(state))
         while pendingSignal.load(ordering: .relaxed) == 0 {
             // ncurses resumes a read a signal interrupted, so the loop wakes up a few times a
-            // second to notice a signal or a terminal that hung up.
-            guard let first = terminal.read(timeout: 250) else {
-                if terminal.inputClosed { return }
-                continue
+            // second to notice a signal, a terminal that hung up, or a changed vault.
+            var events: [InputEvent] = []
+            if let first = terminal.read(timeout: 250) {
+                events.append(first)
+                // Take everything already typed before drawing: a burst costs one frame.
+                while events.count < 256, let more = terminal.read(timeout: 0) { events.append(more) }
+            } else if terminal.inputClosed {
+                return
             }
-            var events = [first]
-            // Take everything already typed before drawing: a burst costs one frame.
-            while events.count < 256, let more = terminal.read(timeout: 0) { events.append(more) }
+            var edited = false
             for event in events {
                 let message: Message
                 switch event {
@@ -128,12 +132,37 @@ struct Browse: ParsableCommand {
                     switch effect {
                     case .quit: return
                     case let .copy(text): terminal.copyToClipboard(text)
-                    case let .edit(path): edit(path, &state, terminal)
+                    case let .edit(path):
+                        edit(path, &state, terminal)
+                        edited = true
                     }
                 }
             }
+            var reloaded = false
+            if let watcher, watcher.changed() {
+                if edited {
+                    _ = watcher.changed()       // our own reload already saw the editor's writes
+                } else {
+                    // Let a burst of writes (a git pull, a sync) settle, then load once.
+                    repeat { Thread.sleep(forTimeInterval: 0.1) } while watcher.changed()
+                    reload(&state)
+                    reloaded = true
+                }
+            }
+            guard !events.isEmpty || reloaded else { continue }
             state.settle()
             terminal.paint(View.draw(state))
+        }
+    }
+
+    /// Loads the vault again after files changed under the browser.
+    private func reload(_ state: inout AppState) {
+        do {
+            let fresh = try Vault.load(at: state.vault.root)
+            state.replace(vault: fresh)
+            if state.message == nil { state.say("files changed on disk: vault reloaded") }
+        } catch {
+            state.say("the vault changed but could not be read again: \(error)")
         }
     }
 

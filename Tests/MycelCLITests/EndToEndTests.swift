@@ -306,6 +306,23 @@ struct TmuxMissing: Error, CustomStringConvertible {
         #expect(String(decoding: changed["start-here.md"] ?? Data(), as: UTF8.self).hasSuffix("Added by the editor: [[commons]]\n"))
     }
 
+    /// A file changed under the running browser shows up within a second; a deleted open
+    /// note says so.
+    @Test func changesOnDiskShowUpWithoutARestart() throws {
+        let t = try TmuxSession()
+        t.wait(for: "start-here.md")
+        let file = t.vault + "/start-here.md"
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        handle.seekToEndOfFile()
+        handle.write(Data("\nWritten by another program: [[commons]]\n".utf8))
+        try handle.close()
+        t.wait(for: "files changed on disk: vault reloaded")
+        try t.keys("G")
+        t.wait(for: "Written by another program: commons")
+        try FileManager.default.removeItem(atPath: file)
+        t.wait(for: "start-here.md no longer exists")
+    }
+
     @Test func quitsCleanlyWithTheTerminalRestored() throws {
         let t = try TmuxSession()
         t.wait(for: "start-here.md")
