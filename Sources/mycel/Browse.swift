@@ -135,6 +135,9 @@ struct Browse: ParsableCommand {
                     case let .edit(path):
                         edit(path, &state, terminal)
                         edited = true
+                    case let .write(w):
+                        write(w, &state)
+                        edited = true
                     }
                 }
             }
@@ -152,6 +155,26 @@ struct Browse: ParsableCommand {
             guard !events.isEmpty || reloaded else { continue }
             state.settle()
             terminal.paint(View.draw(state))
+        }
+    }
+
+    /// Carries out a write the user confirmed, then reloads so it shows at once.
+    private func write(_ w: Write, _ state: inout AppState) {
+        let root = state.vault.root
+        do {
+            let done: String
+            switch w {
+            case let .create(path, contents):
+                try VaultWriter.create(path, contents: contents, in: root)
+                done = "created \(path)"
+            case let .rewrite(path, old, new):
+                try VaultWriter.replace(path, expecting: old, with: new, in: root)
+                done = "linked the mention in \(path)"
+            }
+            reload(&state)
+            state.say(done)
+        } catch {
+            state.say("\(error)")
         }
     }
 

@@ -255,8 +255,11 @@ import Testing
         let backlinks = texts.firstIndex { $0.hasPrefix("Backlinks") }
         #expect(header != nil && backlinks != nil && header! > backlinks!)
         // The first mention row opens the mentioning note at its line.
-        if let h = header, case let .note(n, line, _) = s.right.rows[h + 1].target {
-            #expect(n == mentions[0].note && line == mentions[0].line)
+        if let h = header, case let .mention(m) = s.right.rows[h + 1].target {
+            #expect(m == mentions[0])
+            s.right.selected = h + 1
+            s.activate(s.right.rows[h + 1].target)
+            #expect(s.view?.note == m.note)
         } else {
             Issue.record("no mention row after the header")
         }
@@ -295,6 +298,46 @@ import Testing
         let first = s.left.rows[s.left.selected!]
         s.press(.enter)
         if case let .note(n, _, _) = first.target { #expect(s.view?.note == n) } else { Issue.record("not a note row") }
+    }
+
+    @Test func creatingANoteForAnUnresolvedLinkAsksFirst() {
+        var s = browser(120, 40)
+        let from = s.vault.index("concepts/stigmergy.md")
+        s.open(from)
+        let link = s.vault.notes[from].links.firstIndex { !$0.isResolved && $0.aliasOf == nil }!
+        let anchor = s.view!.document.anchors.firstIndex(of: .link(LinkRef(note: from, link: link)))!
+        var v = s.view!
+        v.selected = anchor
+        s.view = v
+        s.press(.char("c"))
+        #expect(s.overlay == .confirm(.create(path: "a note that does not exist yet.md", contents: "# a note that does not exist yet\n\n")))
+        #expect(s.screen.contains("Create a note that does not exist yet.md? y writes it"))
+        s.press(.char("n"))
+        #expect(s.overlay == .none && s.message == "nothing was written")
+        s.press(.char("c"))
+        #expect(s.update(.key(.char("y"))) == [.write(.create(path: "a note that does not exist yet.md", contents: "# a note that does not exist yet\n\n"))])
+        // A resolved link is not a note to create.
+        s.press(.tab)
+        s.press(.char("c"))
+        #expect(s.overlay == .none)
+    }
+
+    @Test func linkingAnUnlinkedMentionAsksFirst() {
+        var s = browser(120, 40)
+        let target = s.vault.index("network-nations.md")
+        s.open(target)
+        s.press(.char("b"))
+        let row = s.right.rows.firstIndex { if case .mention = $0.target { return true } else { return false } }!
+        while s.right.selected != row { s.press(.char("j")) }
+        guard case let .mention(m) = s.right.rows[row].target else { return }
+        s.press(.char("c"))
+        guard case let .confirm(.rewrite(path, old, new)) = s.overlay else { Issue.record("no question asked"); return }
+        #expect(path == s.vault.notes[m.note].path)
+        #expect(old == s.vault.notes[m.note].text)
+        #expect(new.contains("[[network-nations|\(m.context.dropFirst(m.column - 1).prefix(m.length))]]"))
+        #expect(new.count == old.count + "[[network-nations|]]".count)
+        s.press(.escape)
+        #expect(s.overlay == .none && s.message == "nothing was written")
     }
 
     @Test func findInTheNoteMovesBetweenMatches() {

@@ -14,6 +14,8 @@ public struct ListRow: Sendable, Equatable {
         case link(LinkRef)
         /// A node of the tag tree.
         case tag(String)
+        /// An unlinked mention of the open note (Enter opens it where it is; `c` links it).
+        case mention(Mention)
     }
     public var lines: [[Span]]
     public var target: Target
@@ -153,9 +155,26 @@ public enum Overlay: Sendable, Equatable {
     case hints
     /// A one-line prompt at the bottom: find in the note, or search the vault.
     case prompt(PromptKind)
+    /// A question before mycel writes to the vault: `y` writes, anything else does not.
+    case confirm(Write)
 }
 
 public enum PromptKind: Sendable, Equatable { case find, search }
+
+/// A write to the vault the user is asked to confirm, and then the runtime carries out.
+public enum Write: Sendable, Equatable {
+    /// Create a note (vault path) with these contents; never over an existing file.
+    case create(path: String, contents: String)
+    /// Replace a note's text, provided it still is `old`.
+    case rewrite(path: String, old: String, new: String)
+
+    public var question: String {
+        switch self {
+        case let .create(path, _): return "Create \(path)? y writes it, any other key cancels"
+        case let .rewrite(path, _, _): return "Turn the mention into a link in \(path)? y writes it, any other key cancels"
+        }
+    }
+}
 
 public struct Switcher: Sendable {
     /// A search the query needs and has not had yet: `narrowing` when characters were only

@@ -14,6 +14,8 @@ public enum Effect: Sendable, Equatable {
     case copy(String)
     /// Hand the terminal to the user's editor on this file (a vault path), then reload.
     case edit(String)
+    /// Write to the vault as confirmed, then reload.
+    case write(Write)
 }
 
 extension AppState {
@@ -147,6 +149,9 @@ extension AppState {
             self.message = nil
             markedRow = nil
             switch overlay {
+            case let .confirm(w):
+                overlay = .none
+                if key == .char("y") { pendingEffects.append(.write(w)) } else { self.message = "nothing was written" }
             case .switcher: switcherKey(key)
             case .hints: hintKey(key)
             case .help: helpKey(key)
@@ -277,6 +282,25 @@ extension AppState {
             let row = order[p].row
             if row >= v.top + h { v.scroll(to: row - h + 1, height: h) }
             if row < v.top { v.scroll(to: row, height: h) }
+        case .createNote:
+            guard let s = v.selected, case let .link(ref) = v.document.anchors[s] else {
+                message = "c creates the note an unresolved link names: select one with Tab"
+                return
+            }
+            let link = vault.link(ref)
+            guard case .ghost = link.destination, link.aliasOf == nil else {
+                message = "this link already leads somewhere"
+                return
+            }
+            var path = link.path
+            if !path.lowercased().hasSuffix(".md") { path += ".md" }
+            guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                message = "mycel creates notes inside the vault only"
+                return
+            }
+            let name = String(path.split(separator: "/").last ?? "").dropLast(3)
+            overlay = .confirm(.create(path: path, contents: "# \(name)\n\n"))
+            return
         case .follow:
             guard let s = v.selected else { message = "no link selected: Tab selects the next one"; return }
             view = v
@@ -324,6 +348,13 @@ extension AppState {
             guard let s = list.selected else { return }
             activate(list.rows[s].target)
             return
+        case .linkMention:
+            guard let s = list.selected, case let .mention(m) = list.rows[s].target, let v = view else {
+                message = "c links an unlinked mention: select one in the right pane"
+                return
+            }
+            if let w = mentionLink(m, to: v.note) { overlay = .confirm(w) }
+            return
         default:
             break
         }
@@ -345,6 +376,9 @@ extension AppState {
             focus = .note
         case let .link(ref):
             follow(ref)
+            focus = .note
+        case let .mention(m):
+            open(m.note, line: m.line)
             focus = .note
         case let .tag(path):
             guard let node = vault.tagTree.find(path) else { return }
@@ -423,7 +457,7 @@ extension AppState {
             for m in mentions {
                 rows.append(ListRow([[Span(vault.notes[m.note].title, Style(.plain))],
                                      [Span("  " + Self.context(m.context, column: m.column), Style(.dim))]],
-                                    .note(m.note, line: m.line, link: nil)))
+                                    .mention(m)))
             }
         } else {
             rows.append(ListRow([[Span("Unlinked mentions: not searched", Style(.paneTitle, .bold))]], .none))
@@ -452,6 +486,25 @@ extension AppState {
     /// Above this many notes, opening a note does not search the vault for unlinked mentions
     /// (about 30 ms per 10,000 notes on two cores).
     static let mentionLimit = 20_000
+
+    /// The write that turns mention `m` into a link to `target`: `[[name|text as written]]`
+    /// (`[[name]]` when the text is the name), with the note's path when its name alone
+    /// would lead elsewhere.
+    func mentionLink(_ m: Mention, to target: Int) -> Write? {
+        let note = vault.notes[m.note]
+        var lines = note.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.indices.contains(m.line - 1) else { return nil }
+        var scalars = Array(lines[m.line - 1].unicodeScalars)
+        let start = m.column - 1, end = start + m.length
+        guard start >= 0, end <= scalars.count else { return nil }
+        let written = String(String.UnicodeScalarView(scalars[start..<end]))
+        let t = vault.notes[target]
+        let name = vault.resolve(t.name) == .note(target) ? t.name : t.id
+        let link = written == name ? "[[\(name)]]" : "[[\(name)|\(written)]]"
+        scalars.replaceSubrange(start..<end, with: link.unicodeScalars)
+        lines[m.line - 1] = String(String.UnicodeScalarView(scalars))
+        return .rewrite(path: note.path, old: note.text, new: lines.joined(separator: "\n"))
+    }
 
     /// A context line as a reader wants it: links shown by their text, starting a little
     /// before the link when the line is long.

@@ -22,6 +22,9 @@ public enum View {
         case .switcher: switcher(state, &grid)
         case .hints: hints(state, &grid)
         case let .prompt(kind): prompt(state, kind, in: f.status, &grid)
+        case let .confirm(w):
+            grid.fill(x: 0, y: f.status.y, width: state.width, height: f.status.height, style: Style(.message))
+            grid.put(" " + Sanitize.line(w.question), x: 0, y: f.status.y, style: Style(.message, .bold))
         }
         return grid
     }
