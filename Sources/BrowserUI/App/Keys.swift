@@ -105,7 +105,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("N")], action: .findPrevious, context: .global, help: "previous match in the note"),
         Binding(keys: [.char("S")], action: .search, context: .global, help: "search the text of every note"),
         Binding(keys: [.char("l"), .right], action: .expand, context: .list, help: "open a tag's branch"),
-        Binding(keys: [.char("h"), .left], action: .collapse, context: .list, help: "close a tag's branch"),
+        Binding(keys: [.char("h"), .left], action: .collapse, context: .list, help: "close a tag's branch; from a tag's notes, back to the tree"),
         Binding(keys: [.char("[")], action: .toggleLeft, context: .global, help: "show or hide the left pane"),
         Binding(keys: [.char("]")], action: .toggleRight, context: .global, help: "show or hide the right pane"),
         Binding(keys: [.char("e")], action: .edit, context: .global, help: "edit the note in $VISUAL or $EDITOR, then reload it"),
