@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The vault graph: scanning, parsing, resolution, tags, mentions. No terminal code.
@@ -44,6 +45,11 @@ let package = Package(
             name: "TerminalBackend",
             dependencies: ["BrowserUI", "CNCursesW"]
         ),
+        // config.toml: key bindings, colours, editor, default vault, pane widths.
+        .target(
+            name: "Configuration",
+            dependencies: ["BrowserUI", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "mycel",
             dependencies: [
@@ -51,6 +57,7 @@ let package = Package(
                 "VaultGenerator",
                 "BrowserUI",
                 "TerminalBackend",
+                "Configuration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +80,10 @@ let package = Package(
             dependencies: ["BrowserUI", "VaultKit", "VaultGenerator"],
             // Text snapshots of screens, read by path from the tests.
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "ConfigurationTests",
+            dependencies: ["Configuration", "BrowserUI"]
         ),
         .testTarget(
             name: "TerminalBackendTests",

@@ -41,6 +41,7 @@ public final class Terminal {
     private var inFile: UnsafeMutablePointer<FILE>?
     private var ownsFiles = false
     private var previous: Grid?
+    private let theme: Theme
     public private(set) var colorMode: ColorMode = .monochrome
     public private(set) var isRunning = false
     /// True once input has failed for good (the terminal went away).
@@ -50,7 +51,8 @@ public final class Terminal {
     /// (tests paint into `/dev/null`). `term` overrides `$TERM`; `environment` replaces the
     /// process's environment for TERM and NO_COLOR when given.
     public init(term: String? = nil, output: String? = nil, input: String? = nil,
-                environment: [String: String]? = nil) throws {
+                environment: [String: String]? = nil, theme: Theme = .standard) throws {
+        self.theme = theme
         Terminal.setUTF8Locale()
         func env(_ key: String) -> String? {
             if let environment { return environment[key] }
@@ -148,7 +150,6 @@ public final class Terminal {
             let n = mycel_colors()
             colorMode = n >= 256 ? .colors256 : n >= 16 ? .colors16 : .colors8
         }
-        let theme = Theme.standard
         for role in Role.allCases {
             let entry = theme.entry(role, colorMode)
             roleAttributes[Int(role.rawValue)] = entry.attributes

@@ -30,6 +30,30 @@ public struct Theme: Sendable {
         }
     }
 
+    /// This theme with some roles' colours replaced (256-colour numbers; in 16 and 8 colours
+    /// the numbers below 16 apply).
+    public func overriding(_ colors: [Role: (Int, Int)]) -> Theme {
+        var rows = self.rows
+        for (role, pair) in colors {
+            let old = rows[role] ?? ((-1, -1), (-1, -1), 0)
+            let c16 = (pair.0 < 16 ? pair.0 : old.c16.0, pair.1 < 16 ? pair.1 : old.c16.1)
+            rows[role] = ((pair.0, pair.1), c16, old.mono)
+        }
+        return Theme(rows: rows)
+    }
+
+    /// For terminals with a light background: darker text, lighter highlights.
+    public static let light: Theme = standard.overriding([
+        .dim: (242, -1), .title: (90, -1), .heading1: (90, -1), .heading2: (25, -1), .heading3: (30, -1),
+        .heading4: (28, -1), .code: (130, 254), .codeBlock: (236, 254), .quote: (240, -1), .highlight: (16, 229),
+        .tag: (30, -1), .rule: (250, -1), .link: (25, -1), .linkUnresolved: (160, -1), .linkAlias: (90, -1),
+        .linkExternal: (28, -1), .embed: (90, -1), .propertyKey: (242, -1), .callout: (25, -1),
+        .calloutWarning: (130, -1), .task: (240, -1), .taskDone: (28, -1), .footnote: (242, -1),
+        .border: (250, -1), .paneTitle: (236, 253), .paneTitleFocused: (231, 25), .selection: (16, 189),
+        .match: (16, 221), .status: (236, 252), .statusKey: (25, 252), .message: (16, 221), .error: (160, -1),
+        .hint: (231, 166), .overlay: (-1, 255),
+    ])
+
     public static let standard: Theme = {
         let bold = mycel_a_bold(), dim = mycel_a_dim(), under = mycel_a_underline(), rev = mycel_a_reverse()
         let r: [Role: Row] = [

@@ -3,11 +3,12 @@ import Glibc
 #endif
 
 /// Finds the vault to open: `--vault`, else `$MYCEL_VAULT`, else the nearest enclosing
-/// folder holding `.obsidian/`, else the current folder.
+/// folder holding `.obsidian/`, else the configured default vault, else the current folder.
 public enum VaultLocator {
-    public enum Source: String, Sendable { case option, environment, obsidianFolder, currentFolder }
+    public enum Source: String, Sendable { case option, environment, obsidianFolder, configuration, currentFolder }
 
-    public static func locate(option: String?, environment: [String: String], currentFolder: String) -> (path: String, source: Source) {
+    public static func locate(option: String?, environment: [String: String], currentFolder: String,
+                              configured: String? = nil) -> (path: String, source: Source) {
         if let option, !option.isEmpty { return (option, .option) }
         if let env = environment["MYCEL_VAULT"], !env.isEmpty { return (env, .environment) }
         var folder = currentFolder
@@ -17,6 +18,10 @@ public enum VaultLocator {
             if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return (folder, .obsidianFolder) }
             guard let slash = folder.lastIndex(of: "/"), folder != "/" else { break }
             folder = slash == folder.startIndex ? "/" : String(folder[..<slash])
+        }
+        if let configured, !configured.isEmpty {
+            let home = environment["HOME"] ?? ""
+            return (configured.hasPrefix("~/") ? home + configured.dropFirst() : configured, .configuration)
         }
         return (currentFolder, .currentFolder)
     }

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import BrowserUI
+import Configuration
 import Foundation
 import Synchronization
 import TerminalBackend
@@ -34,14 +35,17 @@ struct Browse: ParsableCommand {
         try guarded {
             guard isatty(0) != 0, isatty(1) != 0 else { throw CLIError(TerminalError.notATerminal.description, status: 2) }
             installSignalHandlers()
+            let config = Config.load()
+            Editor.configured = config.editor
+            let theme = (config.theme == .light ? Theme.light : Theme.standard).overriding(config.colors)
             let terminal: Terminal
             do {
-                terminal = try Terminal()
+                terminal = try Terminal(theme: theme)
             } catch {
                 throw CLIError("\(error)", status: 2)
             }
             defer { terminal.stop() }
-            guard let v = try loadShowingProgress(terminal) else { return }
+            guard let v = try loadShowingProgress(terminal, configured: config.vault) else { return }
             var start: Int?
             if let note {
                 do {
@@ -52,12 +56,18 @@ struct Browse: ParsableCommand {
                 }
             }
             let size = terminal.size
-            var state = AppState(vault: v, width: size.width, height: size.height)
+            var state = AppState(vault: v, width: size.width, height: size.height, keyMap: config.keyMap)
+            state.leftWidth = config.leftWidth
+            state.rightWidth = config.rightWidth
             // The last session comes back (its note, unless one was asked for), and is
             // saved again however the loop ends.
             let store = SessionStore()
             if let saved = store.load(vault: v.root) { state.restore(saved, openLast: start == nil) }
             if state.view == nil, let s = start ?? AppState.startNote(in: v) { state.open(s, record: false) }
+            if let first = config.problems.first {
+                let more = config.problems.count > 1 ? " (\(config.problems.count - 1) more: mycel config --check)" : ""
+                state.say("config: " + first + more)
+            }
             run(&state, terminal)
             terminal.stop()
             store.save(state.session, vault: v.root)
@@ -68,9 +78,9 @@ struct Browse: ParsableCommand {
 
     /// Loads the vault on another thread while the terminal shows how many notes were read
     /// (the line appears only when loading takes longer than a blink).
-    private func loadShowingProgress(_ terminal: Terminal) throws -> Vault? {
+    private func loadShowingProgress(_ terminal: Terminal, configured: String?) throws -> Vault? {
         let located = VaultLocator.locate(option: vault, environment: ProcessInfo.processInfo.environment,
-                                          currentFolder: FileManager.default.currentDirectoryPath)
+                                          currentFolder: FileManager.default.currentDirectoryPath, configured: configured)
         let progress = LoadProgress()
         let thread = Thread {
             let result = Result { () throws(VaultError) -> Vault in

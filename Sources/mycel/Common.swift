@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import VaultKit
 
@@ -14,7 +15,7 @@ struct VaultOptions: ParsableArguments {
     func load() throws -> Vault {
         let located = VaultLocator.locate(
             option: vault, environment: ProcessInfo.processInfo.environment,
-            currentFolder: FileManager.default.currentDirectoryPath)
+            currentFolder: FileManager.default.currentDirectoryPath, configured: Config.load().vault)
         let progress = isatty(2) != 0 ? ProgressLine() : nil
         var callback: (@Sendable (Int, Int) -> Void)?
         if let progress { callback = { done, total in progress.update(done, total) } }

@@ -5,7 +5,11 @@
 import Foundation
 
 enum Editor {
+    /// The configured editor, if any (set at start-up).
+    nonisolated(unsafe) static var configured: [String]?
+
     static func command(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        if let configured, !configured.isEmpty { return configured }
         for key in ["VISUAL", "EDITOR"] {
             if let value = environment[key] {
                 let parts = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)

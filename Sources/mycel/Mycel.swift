@@ -23,7 +23,7 @@ struct Mycel: ParsableCommand {
           mycel tags governance
           mycel check || echo "the vault has problems"
         """,
-        subcommands: [Browse.self, Stats.self, Search.self, Grep.self, Show.self, Links.self, Backlinks.self, Graph.self, Tags.self, Check.self, Export.self],
+        subcommands: [Browse.self, Stats.self, Search.self, Grep.self, Show.self, Links.self, Backlinks.self, Graph.self, ConfigCommand.self, Tags.self, Check.self, Export.self],
         defaultSubcommand: Browse.self
     )
 }

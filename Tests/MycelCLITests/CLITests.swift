@@ -30,6 +30,8 @@ struct CLI {
         p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "MYCEL_VAULT")
+        // The user's own configuration (a default vault) must not change what tests see.
+        environment["XDG_CONFIG_HOME"] = "/nonexistent-mycel-test-config"
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }

@@ -27,7 +27,9 @@ final class TmuxSession {
         self.stateHome = stateHome ?? NSTemporaryDirectory() + "mycel-e2e-state-" + UUID().uuidString
         self.width = width
         self.height = height
-        var environment = ["TERM": "tmux-256color", "LANG": "C.UTF-8", "XDG_STATE_HOME": self.stateHome]
+        // Sessions and configuration live in the test's own folders, never the user's.
+        var environment = ["TERM": "tmux-256color", "LANG": "C.UTF-8", "XDG_STATE_HOME": self.stateHome,
+                           "XDG_CONFIG_HOME": self.stateHome + "/config"]
         for (k, v) in env { environment[k] = v }
         let envArgs = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = "trap '' INT; env \(envArgs) \(Self.quote(CLI.binary)) --vault \(Self.quote(vault)) "
@@ -321,6 +323,20 @@ struct TmuxMissing: Error, CustomStringConvertible {
         t.wait(for: "Written by another program: commons")
         try FileManager.default.removeItem(atPath: file)
         t.wait(for: "start-here.md no longer exists")
+    }
+
+    /// A configuration with a bad line still starts, says which line, and applies the rest.
+    @Test func aConfigurationFileIsAppliedAndItsProblemsShown() throws {
+        let state = NSTemporaryDirectory() + "mycel-e2e-state-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        try FileManager.default.createDirectory(atPath: state + "/config/mycel", withIntermediateDirectories: true)
+        try "theme = \"light\"\nbogus = 1\n[keys]\nquit = \"x\"\n".write(toFile: state + "/config/mycel/config.toml", atomically: true, encoding: .utf8)
+        let t = try TmuxSession(stateHome: state)
+        t.keepState = true
+        t.wait(for: "config.toml:2: unknown setting “bogus”")
+        try t.keys("q")          // no longer quit: q is not bound now
+        try t.keys("x")
+        t.wait(for: "exit=0")
     }
 
     @Test func quitsCleanlyWithTheTerminalRestored() throws {

@@ -67,6 +67,13 @@ public struct Binding: Sendable {
     public let action: Action
     public let context: Context
     public let help: String
+
+    public init(keys: [Key], action: Action, context: Context, help: String) {
+        self.keys = keys
+        self.action = action
+        self.context = context
+        self.help = help
+    }
 }
 
 public struct KeyMap: Sendable {

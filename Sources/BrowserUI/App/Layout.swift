@@ -36,8 +36,8 @@ public enum Layout {
         var wantRight = state.showRight ?? (w >= rightBreakpoint)
         if state.focus == .left { wantLeft = true }
         if state.focus == .right { wantRight = true }
-        let leftWidth = min(32, max(18, w * 22 / 100))
-        let rightWidth = min(40, max(22, w * 26 / 100))
+        let leftWidth = state.leftWidth ?? min(32, max(18, w * 22 / 100))
+        let rightWidth = state.rightWidth ?? min(40, max(22, w * 26 / 100))
 
         // A focused pane that leaves too little room for the note takes the whole width.
         func alone(_ focus: Focus) -> Bool {

@@ -203,6 +203,9 @@ public struct AppState {
     public internal(set) var left = ListState()
     public internal(set) var right = ListState()
     /// nil follows the width; true or false is the user's choice (`[` and `]`).
+    /// Side-pane widths from the configuration (nil: a share of the terminal's width).
+    public var leftWidth: Int?
+    public var rightWidth: Int?
     public internal(set) var showLeft: Bool?
     public internal(set) var showRight: Bool?
     public internal(set) var expandedTags: Set<String> = []
