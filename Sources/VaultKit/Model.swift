@@ -139,6 +139,20 @@ public struct Note: Sendable {
         return HeadingMatch.find(link.subpath, in: headings)
     }
 
+    /// The note as parsed, before its links were resolved (for a new snapshot to resolve
+    /// them again).
+    func clearingResolution() -> Note {
+        var n = self
+        for k in n.links.indices {
+            n.links[k].destination = .ghost(-1)
+            n.links[k].aliasOf = nil
+            n.links[k].alternatives = []
+            n.links[k].subpathFound = true
+            n.links[k].escapesVault = false
+        }
+        return n
+    }
+
     /// The one-based line of the heading or block a link's subpath names in this note.
     public func line(ofSubpath link: Link) -> Int? {
         if let block = link.blockReference {

@@ -38,9 +38,26 @@ public struct Vault: Sendable {
         try load(at: root, progress: progress, reader: Scanner.read)
     }
 
-    /// `reader` is replaceable so tests can make a file fail or vanish mid-load.
+    /// A new snapshot of `previous`'s folder after files changed. The folder is scanned again
+    /// (so new, moved and deleted files count); notes named in `changed`, new notes and notes
+    /// that could not be read before are read and parsed; every other note is taken from
+    /// `previous` as parsed then. Links are resolved again across the whole vault, so
+    /// backlinks, tags, ghosts and the finder follow.
+    public static func reload(_ previous: Vault, changed: Set<String>) throws(VaultError) -> Vault {
+        var old: [String: Note] = [:]
+        for n in previous.notes where old[n.path] == nil { old[n.path] = n }
+        let unreadable = Set(previous.diagnostics.filter { $0.kind == .unreadable }.map(\.path))
+        let reusable = old.filter { !changed.contains($0.key) && !unreadable.contains($0.key) }
+        return try load(at: previous.root, progress: nil, reader: Scanner.read) { path in
+            reusable[path]?.clearingResolution()
+        }
+    }
+
+    /// `reader` is replaceable so tests can make a file fail or vanish mid-load; `reuse`
+    /// returns a note already parsed (for `reload`).
     static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)?,
-                     reader: @escaping @Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>) throws(VaultError) -> Vault {
+                     reader: @escaping @Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>,
+                     reuse: (@Sendable (String) -> Note?)? = nil) throws(VaultError) -> Vault {
         let started = monotonicSeconds()
         var timings = LoadTimings()
         let (files, scanIssues) = try Scanner.scan(root: root)
@@ -50,6 +67,7 @@ public struct Vault: Sendable {
 
         // Read and parse every note in parallel.
         let parsed = parallelMap(noteFiles, progress: progress) { file -> (Note, String?) in
+            if let note = reuse?(file.path) { return (note, nil) }
             switch reader(file.absolutePath) {
             case let .success(bytes): return (makeNote(file.path, NoteParser.parse(bytes)), nil)
             case let .failure(failure): return (makeNote(file.path, ParsedNote()), failure.message)

@@ -7,12 +7,14 @@ import Glibc
 
 public final class VaultWatcher {
     private let fd: Int32
+    private let root: String
     private var folders: [Int32: String] = [:]
 
     /// Nil when inotify is not available (or out of watches): the vault then simply does
     /// not reload by itself.
     public init?(root: String) {
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        self.root = root
         guard fd >= 0 else { return nil }
         watch(root)
         if folders.isEmpty { close(fd); return nil }
@@ -38,10 +40,18 @@ public final class VaultWatcher {
         }
     }
 
-    /// Reads what happened since the last call. True when a note, an attachment or a
-    /// folder changed (hidden files and editors' swap files are ignored).
-    public func changed() -> Bool {
-        var any = false
+    /// What changed: the vault paths of the files, or everything (a folder came or went, or
+    /// the kernel dropped events), so the caller reloads all.
+    public enum Change: Sendable, Equatable {
+        case files(Set<String>)
+        case everything
+    }
+
+    /// Reads what happened since the last call; nil when nothing that matters did (hidden
+    /// files and editors' swap files are ignored).
+    public func changes() -> Change? {
+        var paths = Set<String>()
+        var everything = false
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -55,18 +65,23 @@ public final class VaultWatcher {
                     return (e.wd, e.mask, Int(e.len), String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self))
                 }
                 offset += MemoryLayout<inotify_event>.size + length
-                if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, !name.hasPrefix("."),
-                   let parent = folders[wd] {
-                    watch(parent + "/" + name)
-                    any = true
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 { everything = true; continue }
+                if mask & UInt32(IN_ISDIR) != 0 {
+                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, !name.hasPrefix("."), let parent = folders[wd] {
+                        watch(parent + "/" + name)
+                    }
+                    if !name.hasPrefix(".") { everything = true }
                     continue
                 }
-                if mask & UInt32(IN_DELETE_SELF) != 0 { folders[wd] = nil; any = true; continue }
+                if mask & UInt32(IN_DELETE_SELF) != 0 { folders[wd] = nil; everything = true; continue }
                 if name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") || name.hasSuffix(".swx") { continue }
-                any = true
+                guard let folder = folders[wd] else { everything = true; continue }
+                let relative = folder == root ? name : String(folder.dropFirst(root.count + 1)) + "/" + name
+                paths.insert(relative)
             }
         }
-        return any
+        if everything { return .everything }
+        return paths.isEmpty ? nil : .files(paths)
     }
 }
 #endif

@@ -152,13 +152,20 @@ struct Browse: ParsableCommand {
                 }
             }
             var reloaded = false
-            if let watcher, watcher.changed() {
+            if let watcher, var change = watcher.changes() {
                 if edited {
-                    _ = watcher.changed()       // our own reload already saw the editor's writes
+                    _ = watcher.changes()       // our own reload already saw these writes
                 } else {
-                    // Let a burst of writes (a git pull, a sync) settle, then load once.
-                    repeat { Thread.sleep(forTimeInterval: 0.1) } while watcher.changed()
-                    reload(&state)
+                    // Let a burst of writes (a git pull, a sync) settle, then reload once.
+                    while true {
+                        Thread.sleep(forTimeInterval: 0.1)
+                        guard let more = watcher.changes() else { break }
+                        switch (change, more) {
+                        case let (.files(a), .files(b)): change = .files(a.union(b))
+                        default: change = .everything
+                        }
+                    }
+                    if case let .files(paths) = change { reload(&state, changed: paths) } else { reload(&state, changed: nil) }
                     reloaded = true
                 }
             }
@@ -181,17 +188,20 @@ struct Browse: ParsableCommand {
                 try VaultWriter.replace(path, expecting: old, with: new, in: root)
                 done = "linked the mention in \(path)"
             }
-            reload(&state)
+            switch w {
+            case let .create(path, _), let .rewrite(path, _, _): reload(&state, changed: [path])
+            }
             state.say(done)
         } catch {
             state.say("\(error)")
         }
     }
 
-    /// Loads the vault again after files changed under the browser.
-    private func reload(_ state: inout AppState) {
+    /// A new snapshot after files changed under the browser: only `changed` notes are
+    /// parsed again (nil: everything is read again).
+    private func reload(_ state: inout AppState, changed: Set<String>?) {
         do {
-            let fresh = try Vault.load(at: state.vault.root)
+            let fresh = try changed.map { try Vault.reload(state.vault, changed: $0) } ?? Vault.load(at: state.vault.root)
             state.replace(vault: fresh)
             if state.message == nil { state.say("files changed on disk: vault reloaded") }
         } catch {
@@ -206,7 +216,7 @@ struct Browse: ParsableCommand {
         let problem = Editor.run(file: state.vault.root + "/" + path)
         terminal.resume()
         do {
-            let fresh = try Vault.load(at: state.vault.root)
+            let fresh = try Vault.reload(state.vault, changed: [path])
             state.replace(vault: fresh)
             state.say(problem ?? "reloaded after editing \(path)")
         } catch {
