@@ -48,6 +48,26 @@ import Testing
 
     @Test func hintMode() { each("hints") { s in s.press(.char("f")) } }
 
+    @Test func webAroundANote() {
+        each("web") { s in
+            s.open(s.vault.index("network-nations.md"), record: false)
+            s.press(.char("w"))
+        }
+    }
+
+    @Test func writeQuestion() {
+        each("confirm") { s in
+            s.open(s.vault.index("network-nations.md"), record: false)
+            s.press(.char("b"))
+            while let i = s.right.selected, !({ if case .mention = s.right.rows[i].target { return true }; return false }()) {
+                let before = s.right.selected
+                s.press(.char("j"))
+                if s.right.selected == before { break }
+            }
+            s.press(.char("c"))
+        }
+    }
+
     @Test func richNote() {
         each("rich") { s in
             s.open(s.vault.index("projects/mycel/design/overview.md"), record: false)
