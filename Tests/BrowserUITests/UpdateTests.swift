@@ -425,6 +425,15 @@ import Testing
         #expect(tiny.screen.split(separator: "\n").count == 5)
     }
 
+    @Test func askingForTheLeftPaneWhereOnlyOneFitsShowsIt() {
+        var s = browser(70, 24)
+        #expect(s.frames.left == nil && s.frames.right != nil)
+        s.press(.char("["))
+        #expect(s.frames.left != nil && s.frames.right == nil)
+        s.press(.char("["))
+        #expect(s.frames.left == nil && s.frames.right != nil)
+    }
+
     @Test func toggleKeysBringPanesBack() {
         var s = browser(80, 24)
         s.press(.char("["))

@@ -50,11 +50,14 @@ public enum Layout {
         if alone(.right) {
             return Frames(left: nil, centre: nil, right: Rect(x: 0, y: 0, width: w, height: bodyHeight), status: status)
         }
-        // Otherwise side panes are dropped (right first when the user asked for both) until
-        // the note keeps its minimum width.
+        // Otherwise side panes are dropped until the note keeps its minimum width: the left
+        // one first, unless the user asked for it (`[`) and not for the right one.
         func centreWidth() -> Int { w - (wantLeft ? leftWidth + 1 : 0) - (wantRight ? rightWidth + 1 : 0) }
-        if centreWidth() < minimumCentre, wantLeft, state.focus != .left { wantLeft = false }
-        if centreWidth() < minimumCentre, wantRight, state.focus != .right { wantRight = false }
+        let leftFirst = !(state.showLeft == true && state.showRight != true)
+        for side in leftFirst ? [Focus.left, .right] : [.right, .left] where centreWidth() < minimumCentre {
+            if side == .left, wantLeft, state.focus != .left { wantLeft = false }
+            if side == .right, wantRight, state.focus != .right { wantRight = false }
+        }
 
         var x = 0
         var frames = Frames(left: nil, centre: nil, right: nil, status: status)

@@ -684,7 +684,7 @@ extension AppState {
         }
         leftMode = .results
         lastSearch = text
-        left = ListState(title: "“\(text)”: \(hits.count)\(hits.count == 500 ? "+" : "") lines", rows: rows)
+        left = ListState(title: "“\(text)”: \(hits.count)\(hits.count == 500 ? "+" : "") line\(hits.count == 1 ? "" : "s")", rows: rows)
         if rows.isEmpty { left.rows = [ListRow([[Span("no note contains “\(text)”", Style(.dim))]], .none)] }
         findQuery = text
         focus = .left
