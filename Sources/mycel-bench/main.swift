@@ -222,6 +222,13 @@ let redraw = median((0..<max(runs, 20)).map { _ in
     _ = View.draw(browsing)
     return now() - t
 })
+let reloadOne = median((0..<runs).map { _ in
+    let t = now()
+    _ = try? Vault.reload(small, changed: [small.notes[largest].path])
+    return now() - t
+})
+row("reload the 10k vault after one note changed (rescan, parse it, resolve all)", ms(reloadOne),
+    ratio(reloadOne, median((0..<runs).map { _ in let t = now(); _ = try? Vault.load(at: v10k); return now() - t })) + " of a full load")
 row("open the largest note (\(small.notes[largest].byteCount / 1024) KiB): render and lay out", ms(openLargest), "")
 row("a frame on it (scroll one row: update and draw)", ms(redraw), "")
 
