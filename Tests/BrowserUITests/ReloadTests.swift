@@ -37,6 +37,22 @@ import Testing
         #expect(s.bookmarks.isEmpty)
     }
 
+    @Test func mentionsAreSearchedOncePerNoteAndSnapshot() {
+        var s = browser(120, 40)
+        let a = s.vault.index("network-nations.md"), b = s.vault.index("concepts/commons.md")
+        s.open(a)
+        s.open(b)
+        #expect(Set(s.mentionCache.keys) == [s.vault.index("start-here.md"), a, b])
+        // A stale entry would be shown as is: going back uses the cache, not a new search.
+        s.mentionCache[a] = []
+        s.press(.backspace)
+        #expect(s.right.rows.contains { $0.lines.first?.map(\.text).joined() == "Unlinked mentions (0)" })
+        // A new snapshot starts afresh.
+        s.replace(vault: sampleVault)
+        #expect(Set(s.mentionCache.keys) == [a])
+        #expect(!(s.mentionCache[a] ?? []).isEmpty)
+    }
+
     @Test func editAsksTheRuntimeForTheEditor() {
         var s = browser(120, 40)
         #expect(s.update(.key(.char("e"))) == [.edit("start-here.md")])

@@ -22,6 +22,7 @@ extension AppState {
         forward = forward.compactMap(map)
         bookmarks = bookmarks.filter { byPath[$0] != nil }
         vault = newVault
+        mentionCache = [:]
         searcher = NameSearcher(NameIndex(newVault))
         switcher = Switcher()
         hints = []

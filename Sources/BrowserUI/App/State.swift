@@ -226,6 +226,8 @@ public struct AppState {
     /// A one-line message in the status bar until the next key.
     public internal(set) var message: String?
     public internal(set) var quitting = false
+    /// Unlinked mentions already found, by note, for the current snapshot.
+    var mentionCache: [Int: [Mention]] = [:]
     /// Paths of the bookmarked notes, in the order they were added.
     public internal(set) var bookmarks: [String] = []
     /// Effects produced while handling the current message.

@@ -71,7 +71,7 @@ extension AppState {
         view = v
         findQuery = ""
         findRow = nil
-        right = sidePanel(for: index)
+        refreshSidePanel(index)
     }
 
     mutating func restore(_ p: Place) {
@@ -79,7 +79,16 @@ extension AppState {
         var v = NoteView(note: p.note, document: Renderer(vault: vault).render(note: p.note), width: width)
         if let row = v.page.row(ofLine: p.line) { v.scroll(to: row + p.offset, height: noteHeight) }
         view = v
-        right = sidePanel(for: p.note)
+        refreshSidePanel(p.note)
+    }
+
+    /// The right pane for a note. Unlinked mentions scan the whole vault, so they are kept
+    /// per note for this snapshot: going back and forth does not search again.
+    mutating func refreshSidePanel(_ index: Int) {
+        if mentionCache[index] == nil, vault.notes.count <= Self.mentionLimit {
+            mentionCache[index] = vault.unlinkedMentions(of: index)
+        }
+        right = sidePanel(for: index, mentions: mentionCache[index])
     }
 
     /// Follows a link of the graph.
@@ -434,7 +443,7 @@ extension AppState {
     }
 
     /// Backlinks (each with its context line), outgoing links and tags of a note.
-    func sidePanel(for index: Int) -> ListState {
+    func sidePanel(for index: Int, mentions: [Mention]?) -> ListState {
         let note = vault.notes[index]
         var rows: [ListRow] = []
         // Links from the note to itself (`[[#Heading]]`) are not backlinks a reader wants.
@@ -450,8 +459,7 @@ extension AppState {
         }
         // Unlinked mentions: other notes naming this one's title or an alias as plain text.
         rows.append(ListRow([[]], .none))
-        if vault.notes.count <= Self.mentionLimit {
-            let mentions = vault.unlinkedMentions(of: index)
+        if let mentions {
             rows.append(ListRow([[Span("Unlinked mentions (\(mentions.count))", Style(.paneTitle, .bold))]], .none))
             if mentions.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
             for m in mentions {
