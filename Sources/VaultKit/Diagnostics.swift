@@ -13,6 +13,9 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
         case unreadable
         case symlinkOutside = "symlink-outside"
         case symlinkLoop = "symlink-loop"
+        case notAFile = "not-a-file"
+        case binary
+        case controlCharacter = "control-character"
     }
 
     public enum Severity: String, Sendable, Codable {
@@ -45,7 +48,22 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
         case .symlinkOutside: self.init(kind: .symlinkOutside, path: issue.path, message: "skipped symbolic link: \(issue.detail)")
         case .symlinkLoop: self.init(kind: .symlinkLoop, path: issue.path, message: "skipped symbolic link: \(issue.detail)")
         case .unreadableFolder: self.init(kind: .unreadable, path: issue.path, message: "cannot read folder: \(issue.detail)")
+        case .notAFile: self.init(kind: .notAFile, path: issue.path, message: "skipped: \(issue.detail), not a regular file")
         }
+    }
+
+    /// The control characters in `text` as code points ("U+001B, U+0007"), or nil when none.
+    static func controlCodes(_ text: String) -> String? {
+        var seen: [Unicode.Scalar] = []
+        for u in text.unicodeScalars where u.isTerminalControl && !seen.contains(u) {
+            seen.append(u)
+            if seen.count == 4 { break }
+        }
+        guard !seen.isEmpty else { return nil }
+        return seen.map { u -> String in
+            let hex = String(u.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }.joined(separator: ", ")
     }
 
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
@@ -71,6 +89,17 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
             if note.invalidUTF8 {
                 out.append(Diagnostic(kind: .invalidUTF8, path: note.path,
                                       message: "not valid UTF-8; invalid bytes were read as U+FFFD"))
+            }
+            if note.hasNUL {
+                out.append(Diagnostic(kind: .binary, path: note.path,
+                                      message: "holds NUL bytes: probably not a text note; shown as text with ␀ for each"))
+            }
+            for (field, text) in [("file name", note.path), ("title", note.title)] + note.aliases.map({ ("alias", $0) })
+                + note.tags.map({ ("tag", "#" + $0) }) {
+                if let codes = controlCodes(text) {
+                    out.append(Diagnostic(kind: .controlCharacter, path: note.path,
+                                          message: "the \(field) holds terminal control characters (\(codes)); mycel shows them as visible symbols"))
+                }
             }
             if let e = note.frontmatterError {
                 out.append(Diagnostic(kind: .invalidFrontmatter, path: note.path, line: e.line, column: e.column,

@@ -93,6 +93,8 @@ public struct Note: Sendable {
     public let hasFrontmatter: Bool
     public let hasBOM: Bool
     public let invalidUTF8: Bool
+    /// The file holds NUL bytes: most likely not text at all.
+    public let hasNUL: Bool
     public let headings: [Heading]
     public let blockIDs: [BlockID]
     public internal(set) var links: [Link]

@@ -2,6 +2,14 @@
 // links (raw, before resolution), headings and block ids. Pure function of the bytes, so
 // notes parse in parallel.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 private let lbracket = UInt8(ascii: "["), rbracket = UInt8(ascii: "]")
 private let lparen = UInt8(ascii: "("), rparen = UInt8(ascii: ")")
 private let pipe = UInt8(ascii: "|"), hash = UInt8(ascii: "#"), bslash = UInt8(ascii: "\\")
@@ -55,6 +63,7 @@ struct ParsedNote: Sendable {
     var hasFrontmatter = false
     var hasBOM = false
     var invalidUTF8 = false
+    var hasNUL = false
     var title: String?
     var aliases: [String] = []
     var tags: [TagOccurrence] = []
@@ -105,6 +114,7 @@ enum NoteParser {
         var note = ParsedNote()
         if marks { note.marks = SourceMarks() }
         note.invalidUTF8 = String(validating: bytes, as: UTF8.self) == nil
+        note.hasNUL = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false }
         note.text = String(decoding: bytes, as: UTF8.self)
         let start = bomLength(bytes)
         note.hasBOM = start > 0

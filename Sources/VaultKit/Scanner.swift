@@ -17,7 +17,7 @@ struct ScannedFile: Sendable {
 
 /// Something the scan skipped, for `check`.
 struct ScanIssue: Sendable {
-    enum Kind: Sendable { case symlinkOutside, symlinkLoop, unreadableFolder }
+    enum Kind: Sendable { case symlinkOutside, symlinkLoop, unreadableFolder, notAFile }
     var kind: Kind
     var path: String
     var detail: String
@@ -97,6 +97,10 @@ enum Scanner {
                 } else if type == UInt8(DT_REG) {
                     let isNote = name.utf8.count > 3 && name.lowercased().hasSuffix(".md")
                     files.append(ScannedFile(path: rel, absolutePath: abs, isNote: isNote))
+                } else if name.utf8.count > 3, name.lowercased().hasSuffix(".md") {
+                    // A pipe, socket or device named like a note: reading it could block
+                    // forever or never end.
+                    issues.append(ScanIssue(kind: .notAFile, path: rel, detail: "a \(kindName(abs))"))
                 }
             }
             closedir(dir)
@@ -113,6 +117,17 @@ enum Scanner {
         init(_ s: stat) {
             dev = UInt64(s.st_dev)
             ino = UInt64(s.st_ino)
+        }
+    }
+
+    private static func kindName(_ path: String) -> String {
+        var s = stat()
+        guard stat(path, &s) == 0 else { return "special file" }
+        switch s.st_mode & S_IFMT {
+        case S_IFIFO: return "named pipe"
+        case S_IFSOCK: return "socket"
+        case S_IFCHR, S_IFBLK: return "device"
+        default: return "special file"
         }
     }
 
@@ -133,11 +148,13 @@ enum Scanner {
 
     /// Reads a whole file. Returns nil (with the reason) when it cannot be read.
     static func read(_ path: String) -> Result<[UInt8], ReadFailure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a file swapped for a pipe after the scan cannot hang the load.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(ReadFailure(message: "not a regular file")) }
         var buffer = [UInt8]()
         let expected = Int(st.st_size)
         buffer.reserveCapacity(expected + 1)

@@ -161,3 +161,17 @@ extension String.UTF8View {
         return false
     }
 }
+
+extension Unicode.Scalar {
+    /// True for what a terminal acts on instead of showing: C0 and C1 controls (ESC starts
+    /// every escape sequence, BEL ends OSC ones), DEL, and the bidirectional marks, embeddings,
+    /// overrides and isolates that reorder the text around them. The browser, `show` and
+    /// every command on a terminal draw these as visible symbols, so a note can never move
+    /// the cursor, retitle the window, write the clipboard or disguise a line.
+    public var isTerminalControl: Bool {
+        switch value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+}

@@ -91,9 +91,15 @@ public struct Vault: Sendable {
 
     /// Builds a vault from notes given as text (for tests and tools): `[path: contents]`.
     public static func make(notes sources: [String: String], attachments: [String] = [], root: String = "") -> Vault {
+        make(files: sources.mapValues { Array($0.utf8) }, attachments: attachments, root: root)
+    }
+
+    /// Builds a vault from notes given as raw bytes, read exactly as files on disk would be
+    /// (a byte order mark, invalid UTF-8 and NUL bytes included): `[path: bytes]`.
+    public static func make(files sources: [String: [UInt8]], attachments: [String] = [], root: String = "") -> Vault {
         let started = monotonicSeconds()
         let paths = sources.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let notes = paths.map { makeNote($0, NoteParser.parse(Array(sources[$0]!.utf8))) }
+        let notes = paths.map { makeNote($0, NoteParser.parse(sources[$0]!)) }
         let atts = attachments.sorted().map { p -> Attachment in
             let (folder, name) = splitPath(p)
             return Attachment(path: p, name: name, folder: folder)
@@ -115,7 +121,7 @@ public struct Vault: Sendable {
             id: id, path: path, name: name, title: p.title ?? name, folder: folder,
             aliases: p.aliases, tagOccurrences: p.tags, properties: p.properties,
             frontmatterError: p.frontmatterError, hasFrontmatter: p.hasFrontmatter, hasBOM: p.hasBOM,
-            invalidUTF8: p.invalidUTF8, headings: p.headings, blockIDs: p.blockIDs, links: p.links,
+            invalidUTF8: p.invalidUTF8, hasNUL: p.hasNUL, headings: p.headings, blockIDs: p.blockIDs, links: p.links,
             externalLinks: p.externalLinks, text: p.text, bodyStartLine: p.bodyStartLine,
             byteCount: p.text.utf8.count)
     }

@@ -70,26 +70,46 @@ extension ParsableCommand {
         do {
             try body()
         } catch let e as CLIError {
-            FileHandle.standardError.write(Data("mycel: \(e.message)\n".utf8))
+            FileHandle.standardError.write(Data("mycel: \(neutralizeControls(e.message))\n".utf8))
             throw ExitCode(e.status)
         }
     }
 }
 
-/// Prints a value as pretty, key-sorted JSON.
+/// Prints a value as pretty, key-sorted JSON. The encoder already escapes C0 controls inside
+/// strings; DEL, C1 controls and bidirectional controls are escaped too (`\u009b`), so the
+/// JSON means exactly the same text but cannot act on a terminal it is printed to.
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(escapingTerminalControls(json: data))
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
-/// Writes a line to stdout. On a terminal, control characters a note may carry (escape
-/// sequences, NUL, bidirectional overrides) are shown as harmless symbols instead of being
-/// sent to the terminal.
+/// Every control left in encoded JSON sits inside a string (structural whitespace is only
+/// space and line feed), where `\uXXXX` stands for the same character.
+func escapingTerminalControls(json data: Data) -> Data {
+    let text = String(decoding: data, as: UTF8.self)
+    guard text.unicodeScalars.contains(where: { $0 != "\n" && $0.isTerminalControl }) else { return data }
+    var out = ""
+    for u in text.unicodeScalars {
+        if u != "\n", u.isTerminalControl {
+            let hex = String(u.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return Data(out.utf8)
+}
+
+/// Writes a line to stdout. Control characters a note may carry (escape sequences, NUL,
+/// bidirectional overrides) are shown as harmless symbols, on a terminal and in a pipe alike:
+/// text output often ends up on a terminal anyway (`| head`, `| less -R`). `--json` carries
+/// the exact text, escaped as JSON requires.
 func out(_ s: String, terminator: String = "\n") {
-    print(stdoutIsTerminal ? neutralizeControls(s) : s, terminator: terminator)
+    print(neutralizeControls(s), terminator: terminator)
 }
 
 let stdoutIsTerminal = isatty(1) != 0
@@ -110,11 +130,7 @@ func neutralizeControls(_ s: String) -> String {
 }
 
 private func isControl(_ u: Unicode.Scalar) -> Bool {
-    switch u.value {
-    case 0x0A, 0x09: return false
-    case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-    default: return false
-    }
+    u != "\n" && u != "\t" && u.isTerminalControl
 }
 
 extension Vault {

@@ -52,7 +52,7 @@ struct Graph: ParsableCommand {
                                             linkedFromHere: entries(n.outbound), sharesTags: entries(n.sharingTags),
                                             secondRing: entries(n.secondRing)))
             }
-            if dot { return print(Self.dot(v, n)) }
+            if dot { return out(Self.dot(v, n)) }
             out("\(v.notes[index].title)  (\(v.notes[index].path))")
             let groups: [(String, [Neighbour], String)] = [
                 ("links here", n.inbound, "link"), ("linked from here", n.outbound, "link"),

@@ -142,11 +142,7 @@ public enum Sanitize {
         return ch
     }
 
-    static func isControl(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-            || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
-    }
+    static func isControl(_ s: Unicode.Scalar) -> Bool { s.isTerminalControl }
 
     /// A whole string made safe for one line of the screen (tabs become spaces).
     public static func line(_ text: some StringProtocol) -> String {
