@@ -8,7 +8,7 @@ VAULT       ?= vault
 # rendering Markdown, tmux for the browser's end-to-end tests.
 DEB_PACKAGES := libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev tmux
 
-.PHONY: all deps build run test bench install uninstall clean
+.PHONY: all deps build run test bench fuzz fuzz-build sanitize install uninstall clean
 
 all: build
 
@@ -51,6 +51,33 @@ bench: deps
 	$(SWIFT) build -c release --product mycel
 	$(SWIFT) build -c release --product mycel-bench
 	.build/release/mycel-bench --cache .build/bench-vaults --mycel .build/release/mycel
+
+# Fuzzing with libFuzzer (see docs/reliability.md): `make fuzz FUZZ_TIME=600 FUZZ_JOBS=2`.
+# Starts from the seed corpus in Tests/Fuzz/corpus; what it learns goes to .build/fuzz-corpus,
+# and an input that crashes or hangs to .build/fuzz-crashes/. Replay one with
+# `.build/debug/mycel-fuzz FILE`, then keep it in Tests/Fuzz/regressions.
+FUZZ_TIME ?= 300
+FUZZ_JOBS ?= 1
+FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING \
+              -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld
+fuzz-build: deps
+	$(SWIFT) build -c release --product mycel-fuzz --scratch-path .build/fuzz $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	mkdir -p .build/fuzz-corpus .build/fuzz-crashes
+	.build/fuzz/release/mycel-fuzz .build/fuzz-corpus Tests/Fuzz/corpus \
+	  -dict=Tests/Fuzz/mycel.dict -max_len=8192 -timeout=10 -rss_limit_mb=4096 \
+	  -max_total_time=$(FUZZ_TIME) -fork=$(FUZZ_JOBS) -ignore_crashes=1 \
+	  -artifact_prefix=.build/fuzz-crashes/ -print_final_stats=1
+	@n=$$(ls .build/fuzz-crashes | wc -l); echo "fuzz: $$n input(s) in .build/fuzz-crashes"; [ "$$n" = 0 ]
+
+# The whole test suite under AddressSanitizer, then ThreadSanitizer (each in its own build
+# folder, so they do not disturb the normal build).
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build/asan
+	$(SWIFT) test --sanitize=address --scratch-path .build/asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build/tsan
+	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

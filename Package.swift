@@ -71,6 +71,17 @@ let package = Package(
             name: "mycel-bench",
             dependencies: ["VaultKit", "VaultGenerator", "BrowserUI"]
         ),
+        // Every reader of a note in one function, for libFuzzer (`make fuzz`) and for the
+        // regression tests that replay what it found.
+        .target(
+            name: "MycelFuzz",
+            dependencies: ["VaultKit", "BrowserUI"]
+        ),
+        // `make fuzz` builds this as a libFuzzer binary; otherwise it replays saved inputs.
+        .executableTarget(
+            name: "mycel-fuzz",
+            dependencies: ["MycelFuzz"]
+        ),
         .testTarget(
             name: "VaultKitTests",
             dependencies: ["VaultKit", "VaultGenerator"]

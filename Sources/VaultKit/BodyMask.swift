@@ -144,7 +144,7 @@ enum MaskBuilder {
                     previousBlank = false
                     continue
                 }
-                if bytes[afterIndent] == lt, let kind = htmlBlockStart(bytes, afterIndent..<end, canInterrupt: previousBlank) {
+                if afterIndent < end, bytes[afterIndent] == lt, let kind = htmlBlockStart(bytes, afterIndent..<end, canInterrupt: previousBlank) {
                     switch kind {
                     case .comment:
                         // Handled inline so text after `-->` on the same line still counts.
