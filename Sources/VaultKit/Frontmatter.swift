@@ -25,7 +25,7 @@ public indirect enum PropertyValue: Sendable, Equatable {
 }
 
 /// Where a frontmatter scalar was written, for locating the links inside it.
-struct ScalarSite {
+struct ScalarSite: Equatable {
     /// The top-level property holding it.
     var key: String
     var text: String
@@ -97,8 +97,18 @@ enum Frontmatter {
         return try parse(yaml, firstLine: firstLine, sites: &sites)
     }
 
-    /// Parses and also lists every scalar with its position.
+    /// Parses and also lists every scalar with its position: the simple shapes most notes use
+    /// directly, anything else through Yams.
     static func parse(_ yaml: String, firstLine: Int, sites: inout [ScalarSite]) throws(FrontmatterError) -> [Property] {
+        if let simple = SimpleFrontmatter.parse(yaml, firstLine: firstLine) {
+            sites = simple.sites
+            return simple.properties
+        }
+        return try parseWithYams(yaml, firstLine: firstLine, sites: &sites)
+    }
+
+    /// The general reader (every YAML shape), also the reference the fast one is tested against.
+    static func parseWithYams(_ yaml: String, firstLine: Int, sites: inout [ScalarSite]) throws(FrontmatterError) -> [Property] {
         let node: Node?
         do {
             // The basic resolver: every scalar stays text (we read raw strings, YAML 1.2 style),
@@ -242,5 +252,16 @@ enum YAMLCore {
 
     static func isNonString(_ s: String) -> Bool {
         isNull(s) || isBool(s) || isNumber(s)
+    }
+}
+
+extension Frontmatter {
+    /// For the fuzzer: false when the fast reader accepts `yaml` but reads it differently from
+    /// Yams (or accepts what Yams rejects).
+    public static func fastReaderAgreesWithYams(_ yaml: String) -> Bool {
+        guard let fast = SimpleFrontmatter.parse(yaml, firstLine: 2) else { return true }
+        var sites: [ScalarSite] = []
+        guard let props = try? parseWithYams(yaml, firstLine: 2, sites: &sites) else { return false }
+        return props == fast.properties && sites == fast.sites
     }
 }
