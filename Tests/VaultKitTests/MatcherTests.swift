@@ -126,6 +126,8 @@ struct MatcherTests {
             let term = QueryTerm(kind: .fuzzy, inverse: false, text: query, caseSensitive: false, pattern: pattern)
             let got = matcher.match(term, in: prepared, positions: true)
             #expect(got?.score == best, "\(query) in \(text)")
+            // Without positions, short patterns take shortcuts: the same score.
+            #expect(matcher.match(term, in: prepared, positions: false)?.score == best, "\(query) in \(text), no positions")
             if let got {
                 #expect(Scoring.score(bonuses: prepared.bonus, positions: got.positions) == got.score, "positions of \(query) in \(text)")
                 checked += 1

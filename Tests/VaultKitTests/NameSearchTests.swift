@@ -1,4 +1,5 @@
 import Testing
+import VaultGenerator
 @testable import VaultKit
 
 @Suite("Name index and finder")
@@ -98,6 +99,53 @@ struct NameSearchTests {
         #expect(!NameSearcher.narrows(from: "net !a", to: "net !ab"))
         #expect(!NameSearcher.narrows(from: "^", to: "^a"))
         #expect(!NameSearcher.narrows(from: "net$", to: "net$x"))
+    }
+
+    @Test("the ranking equals a plain reference ranking: every name of every note scored, nothing skipped")
+    func againstReference() {
+        // Many names that tie, so the shortcuts for names that cannot make the list are tested.
+        let words = ["net", "network", "nations", "readme", "café", "Cafe", "area", "states", "菌糸", "n", "re"]
+        var rng = SplitMix64(seed: 11)
+        func word() -> String { words[Int(rng.next() % UInt64(words.count))] }
+        var notes: [String: String] = [:]
+        for i in 0..<600 {
+            let folder = ["", "area-\(i % 7)/", "readme/deep-\(i % 3)/"][i % 3]
+            let aliases = (0..<Int(rng.next() % 3)).map { _ in "\(word()) \(word())" }
+            notes["\(folder)\(word())-\(word())-\(i).md"] =
+                "---\ntitle: \(word()) \(word())\naliases: [\(aliases.joined(separator: ", "))]\ntags: [\(word() == "n" ? "x/y" : "z")]\n---\n"
+        }
+        let big = Vault.make(notes: notes)
+        let index = NameIndex(big)
+        let searcher = NameSearcher(index)
+        let matcher = FuzzyMatcher()
+        for query in ["n", "ne", "net", "re", "rea", "read", "nw", "nws", "cafe", "Cafe", "菌", "a n", "'net",
+                      "^re", "s$", "net !nations", "#x n", "readme details", "rea 菌"] {
+            for limit in [1, 5, 50] {
+                let terms = QueryParser.parse(query)
+                let tags = terms.filter { $0.kind == .tag }.map { $0.text.folded }
+                var reference: [(score: Int32, length: Int, note: Int)] = []
+                for (i, n) in big.notes.enumerated() {
+                    if !tags.allSatisfy({ t in n.tags.contains { $0.folded.hasPrefix(t) || $0.folded.contains("/" + t) } }) { continue }
+                    var names = [n.title, n.name] + (n.folder.isEmpty ? [] : [n.path]) + n.aliases
+                    var seen = Set<String>()
+                    names = names.filter { !$0.isEmpty && seen.insert($0.folded).inserted }
+                    let results = names.map { (matcher.match(terms, in: PreparedText($0), positions: false), $0.unicodeScalars.count) }
+                    if terms.contains(where: \.inverse), results.contains(where: { $0.0 == nil }) {
+                        // An inverse term that matches any name rejects the note.
+                        let inverse = terms.filter(\.inverse)
+                        if names.contains(where: { name in inverse.contains { matcher.match($0, in: PreparedText(name), positions: false) != nil } }) { continue }
+                    }
+                    guard let best = results.compactMap({ r in r.0.map { ($0.score, r.1) } })
+                        .max(by: { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 > $1.1 }) else { continue }
+                    reference.append((best.0, best.1, i))
+                }
+                reference.sort { $0.score != $1.score ? $0.score > $1.score : $0.length != $1.length ? $0.length < $1.length : $0.note < $1.note }
+                let got = searcher.search(query, limit: limit)!
+                #expect(got.total == reference.count, "\(query)")
+                #expect(got.matches.map(\.note) == reference.prefix(limit).map(\.note), "\(query) limit \(limit)")
+                #expect(got.matches.map(\.score) == reference.prefix(limit).map(\.score), "\(query) limit \(limit)")
+            }
+        }
     }
 
     @Test("a cancelled search returns nothing")

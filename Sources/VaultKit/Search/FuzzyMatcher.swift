@@ -71,8 +71,11 @@ public final class FuzzyMatcher {
 
     /// Scores `pattern` against `text` (both folded the same way); nil when the pattern is not
     /// a subsequence of the text.
-    public func match(_ text: UnsafeBufferPointer<UInt32>, _ bonus: UnsafeBufferPointer<Int8>,
-                      _ pattern: UnsafeBufferPointer<UInt32>, positions wantPositions: Bool) -> MatchResult? {
+    /// The text and pattern are folded scalars (`UInt32`), or, for ASCII patterns, bytes where
+    /// every non-ASCII scalar is 0xFF (`UInt8`, a quarter of the memory to walk).
+    public func match<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>,
+        _ pattern: UnsafeBufferPointer<C>, positions wantPositions: Bool) -> MatchResult? {
         let m = pattern.count, n = text.count
         guard m > 0 else { return MatchResult(score: 0, positions: []) }
         guard m <= n else { return nil }
@@ -104,19 +107,19 @@ public final class FuzzyMatcher {
             }
             return MatchResult(score: best, positions: wantPositions ? [at] : [])
         }
+        if m == 2 && !wantPositions { return MatchResult(score: pair(text, bonus, pattern[0], pattern[1], lo: lo, hi: hi), positions: []) }
         if span > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
         return exact(text, bonus, pattern, lo: lo, hi: hi, wantPositions)
     }
 
     // Sparse dynamic programme: row i visits only the places where pattern character i
     // occurs, so the work follows the number of occurrences, not the text's length.
-    // Sparse dynamic programme: row i visits only the places where pattern character i
-    // occurs, so the work follows the number of occurrences, not the text's length.
     // occ holds the occurrence columns row after row (row i is occ[rowStart[i]..<rowStart[i+1]]);
     // cell holds `states` scores per occurrence and cellEnd the best of them.
 
-    private func exact(_ text: UnsafeBufferPointer<UInt32>, _ bonus: UnsafeBufferPointer<Int8>,
-                       _ pattern: UnsafeBufferPointer<UInt32>, lo: Int, hi: Int, _ wantPositions: Bool) -> MatchResult? {
+    private func exact<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>,
+        _ pattern: UnsafeBufferPointer<C>, lo: Int, hi: Int, _ wantPositions: Bool) -> MatchResult? {
         let m = pattern.count
         // Collect the occurrences of each pattern character within its feasible range.
         // At most (span) occurrences per row.
@@ -224,9 +227,60 @@ public final class FuzzyMatcher {
         return positions
     }
 
+    /// The best score of a two-character pattern in one pass (the first keystrokes of a
+    /// query, over nearly every name): for each place of the second character, the better of
+    /// continuing a run from the place just before and of a gap from the best earlier place of
+    /// the first character. The same value as the dynamic programme, without its tables.
+    private func pair<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C, lo: Int, hi: Int) -> Int32 {
+        let match = Scoring.scoreMatch, gapExt = Scoring.gapExtension
+        // A gap from a first character at j1 to a second at j2 costs
+        // gapStart + (j2 - j1 - 2) * gapExt: the part that depends on j1 is folded into `gap`.
+        let gapConstant = Scoring.gapStart - 2 * gapExt
+        var best = negative
+        var gap = negative          // max of start(j1) - j1 * gapExt over first characters at <= j - 2
+        var previous = negative     // start score of a first character at j - 1
+        var previousBonus: Int32 = 0
+        for j in lo...hi {
+            let c = text[j]
+            let b = Int32(bonus[j])
+            if c == p1 {
+                if previous != negative {
+                    best = max(best, previous + match + max(b, max(previousBonus, Scoring.bonusConsecutive)))
+                }
+                if gap != negative {
+                    best = max(best, gap + Int32(j) * gapExt + gapConstant + match + b)
+                }
+            }
+            if previous != negative { gap = max(gap, previous - Int32(j - 1) * gapExt) }
+            if c == p0 {
+                previous = match + b * Scoring.firstCharMultiplier
+                previousBonus = b
+            } else {
+                previous = negative
+            }
+        }
+        return best
+    }
+
+    /// True when `pattern` is a subsequence of `text`: whether a fuzzy term matches at all.
+    @inline(__always)
+    static func contains<C: FixedWidthInteger & UnsignedInteger>(_ text: UnsafeBufferPointer<C>,
+                                                                 _ pattern: UnsafeBufferPointer<C>) -> Bool {
+        var j = 0
+        let n = text.count
+        for c in pattern {
+            while j < n && text[j] != c { j += 1 }
+            if j == n { return false }
+            j += 1
+        }
+        return true
+    }
+
     /// Greedy alignment for very long texts: the earliest end, then the latest start before it.
-    private func greedy(_ text: UnsafeBufferPointer<UInt32>, _ bonus: UnsafeBufferPointer<Int8>,
-                        _ pattern: UnsafeBufferPointer<UInt32>, _ wantPositions: Bool) -> MatchResult? {
+    private func greedy<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>,
+        _ pattern: UnsafeBufferPointer<C>, _ wantPositions: Bool) -> MatchResult? {
         let m = pattern.count
         var j = 0
         for i in 0..<m {
@@ -247,8 +301,9 @@ public final class FuzzyMatcher {
     }
 
     /// Best contiguous occurrence of `pattern` (exact, prefix, suffix or whole-text terms).
-    public func substring(_ text: UnsafeBufferPointer<UInt32>, _ bonus: UnsafeBufferPointer<Int8>,
-                          _ pattern: UnsafeBufferPointer<UInt32>, anchor: Anchor, positions wantPositions: Bool) -> MatchResult? {
+    public func substring<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>,
+        _ pattern: UnsafeBufferPointer<C>, anchor: Anchor, positions wantPositions: Bool) -> MatchResult? {
         let m = pattern.count, n = text.count
         guard m <= n else { return nil }
         guard m > 0 else { return MatchResult(score: 0, positions: []) }

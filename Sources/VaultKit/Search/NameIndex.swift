@@ -13,12 +13,17 @@ public final class NameIndex: Sendable {
     let fieldNote: [Int32]
     let fieldKind: [FieldKind]
     let fieldText: [String]
-    let fieldStart: [Int]
-    let fieldLength: [Int]
-    /// Fields of note `i` are `noteFields[i]..<noteFields[i + 1]`.
-    let noteFields: [Int]
+    /// Per field: its slice of the flat arrays and the characters it holds, side by side so
+    /// the search loop reads one stream.
+    let fields: [FieldInfo]
+    /// Per note: its fields and the union of their characters.
+    let noteInfo: [NoteInfo]
     let lower: [UInt32]
     let cased: [UInt32]
+    /// `lower` and `cased` as bytes, every non-ASCII scalar 0xFF: ASCII queries (most) walk
+    /// these, a quarter of the memory, and can never match a non-ASCII scalar by mistake.
+    let lower8: [UInt8]
+    let cased8: [UInt8]
     let bonus: [Int8]
     /// Lower-cased tags of each note, for `#tag` terms.
     let noteTags: [[String]]
@@ -34,14 +39,17 @@ public final class NameIndex: Sendable {
     /// Builds the index from plain note names (the benchmark feeds it 100,000 of them).
     public init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
         var fieldNote: [Int32] = [], fieldKind: [FieldKind] = [], fieldText: [String] = []
-        var fieldStart: [Int] = [], fieldLength: [Int] = [], noteFields: [Int] = []
+        var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = []
         var lower: [UInt32] = [], cased: [UInt32] = [], bonus: [Int8] = []
+        var lower8: [UInt8] = [], cased8: [UInt8] = []
         var noteTags: [[String]] = []
         lower.reserveCapacity(notes.count * 64)
         cased.reserveCapacity(notes.count * 64)
         bonus.reserveCapacity(notes.count * 64)
+        lower8.reserveCapacity(notes.count * 64)
+        cased8.reserveCapacity(notes.count * 64)
         for (i, n) in notes.enumerated() {
-            noteFields.append(fieldText.count)
+            let firstField = fields.count
             var seen = Set<String>()
             func add(_ kind: FieldKind, _ text: String) {
                 guard !text.isEmpty, seen.insert(text.folded).inserted else { return }
@@ -49,31 +57,38 @@ public final class NameIndex: Sendable {
                 fieldNote.append(Int32(i))
                 fieldKind.append(kind)
                 fieldText.append(text)
-                fieldStart.append(lower.count)
-                fieldLength.append(scalars.count)
+                let start = lower.count
+                var mask: UInt64 = 0
                 for v in scalars {
-                    lower.append(Fold.lower(v))
-                    cased.append(Fold.base(v))
+                    let l = Fold.lower(v), c = Fold.base(v)
+                    lower.append(l)
+                    cased.append(c)
+                    lower8.append(l < 0x80 ? UInt8(l) : 0xFF)
+                    cased8.append(c < 0x80 ? UInt8(c) : 0xFF)
+                    mask |= CharacterMask.bit(l)
                 }
+                fields.append(FieldInfo(start: Int32(start), length: Int32(scalars.count), mask: mask))
                 bonus.append(contentsOf: Scoring.bonuses(scalars))
             }
             add(.title, n.title)
             add(.name, n.name)
             if n.inFolder { add(.path, n.path) }
             for a in n.aliases { add(.alias, a) }
+            noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count),
+                                     mask: fields[firstField...].reduce(0) { $0 | $1.mask }))
             noteTags.append(n.tags.map(\.folded))
         }
-        noteFields.append(fieldText.count)
         self.noteCount = notes.count
         self.fieldNote = fieldNote
         self.fieldKind = fieldKind
         self.fieldText = fieldText
-        self.fieldStart = fieldStart
-        self.fieldLength = fieldLength
-        self.noteFields = noteFields
+        self.fields = fields
+        self.noteInfo = noteInfo
         self.lower = lower
         self.cased = cased
         self.bonus = bonus
+        self.lower8 = lower8
+        self.cased8 = cased8
         self.noteTags = noteTags
         let titles = notes.map { $0.title.folded }
         self.byTitle = notes.indices.sorted { titles[$0] != titles[$1] ? titles[$0] < titles[$1] : $0 < $1 }.map { Int32($0) }
@@ -146,7 +161,7 @@ public final class NameSearcher {
         if terms.isEmpty {
             let all = index.byTitle
             let top = all.prefix(limit).map { n -> NameMatch in
-                let f = index.noteFields[Int(n)]
+                let f = Int(index.noteInfo[Int(n)].first)
                 return NameMatch(note: Int(n), field: .title, text: index.fieldText[f], score: 0, positions: [])
             }
             return NameSearchResult(query: query, matches: top, total: all.count, matched: all)
@@ -156,70 +171,22 @@ public final class NameSearcher {
         var heap = TopK(limit: max(1, limit))
         let narrowing = previous.map { Self.narrows(from: $0.query, to: query) } ?? false
         let candidates: [Int32]? = narrowing ? previous?.matched : nil
-        let count = candidates?.count ?? index.noteCount
-
-        // Plain descriptors of the terms, so the loop below touches no reference-counted value.
-        struct Plain { var kind: QueryTerm.Kind; var sensitive: Bool; var pattern: UnsafeBufferPointer<UInt32> }
-        var storage: [UnsafeMutableBufferPointer<UInt32>] = []
-        defer { for s in storage { s.deallocate() } }
-        func plain(_ t: QueryTerm) -> Plain {
-            let buf = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: t.pattern.count)
-            _ = buf.initialize(from: t.pattern)
-            storage.append(buf)
-            return Plain(kind: t.kind, sensitive: t.caseSensitive, pattern: UnsafeBufferPointer(buf))
-        }
-        let plainPositive = positive.map(plain)
-        let plainInverse = inverse.map(plain)
-        let matcher = self.matcher
-
-        let ok: Bool = index.lower.withUnsafeBufferPointer { lowerAll in
-            index.cased.withUnsafeBufferPointer { casedAll in
-                index.bonus.withUnsafeBufferPointer { bonusAll in
-                index.noteFields.withUnsafeBufferPointer { noteFields in
-                index.fieldStart.withUnsafeBufferPointer { fieldStart in
-                index.fieldLength.withUnsafeBufferPointer { fieldLength in
-                    var k = 0
-                    while k < count {
-                        if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
-                        let note = candidates.map { Int($0[k]) } ?? k
-                        k += 1
-                        if !tags.isEmpty && !tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
-                        var bestScore = Int32.min, bestField = -1, bestLength = Int.max
-                        var excluded = false
-                        for f in noteFields[note]..<noteFields[note + 1] {
-                            let start = fieldStart[f], len = fieldLength[f]
-                            let b = UnsafeBufferPointer(rebasing: bonusAll[start..<(start + len)])
-                            let lowerText = UnsafeBufferPointer(rebasing: lowerAll[start..<(start + len)])
-                            let casedText = UnsafeBufferPointer(rebasing: casedAll[start..<(start + len)])
-                            for t in plainInverse
-                            where matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil {
-                                excluded = true
-                            }
-                            if excluded { break }
-                            var total: Int32 = 0
-                            var all = true
-                            for t in plainPositive {
-                                guard let r = matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false)
-                                else { all = false; break }
-                                total += r.score
-                            }
-                            if !all { continue }
-                            if total > bestScore || (total == bestScore && len < bestLength) {
-                                bestScore = total
-                                bestField = f
-                                bestLength = len
-                            }
-                        }
-                        if excluded || bestField < 0 { continue }
-                        if positive.isEmpty { bestField = noteFields[note]; bestLength = fieldLength[bestField] }
-                        matched.append(Int32(note))
-                        heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
-                    }
-                    return true
-                }
-                }
-                }
-                }
+        let ascii = (positive + inverse).allSatisfy { $0.pattern.allSatisfy { $0 < 0x80 } }
+        // No name scores more than every term matched in one run from a word start, so once
+        // the best `limit` all score that, only a shorter name can still take a place.
+        let ceiling = positive.reduce(Int32(0)) { $0 + Scoring.ceiling(length: $1.pattern.count) }
+        let need = positive.reduce(UInt64(0)) { m, t in t.pattern.reduce(m) { $0 | CharacterMask.bit(Fold.lower($1)) } }
+        let scan = Scan(candidates: candidates, tags: tags, need: need, ceiling: ceiling, hasPositive: !positive.isEmpty)
+        let ok: Bool
+        if ascii {
+            let p = PlainTerms<UInt8>(positive), i = PlainTerms<UInt8>(inverse)
+            ok = withExtendedLifetime((p, i)) {
+                scanFields(scan, p.terms, i.terms, index.lower8, index.cased8, &matched, &heap, cancel)
+            }
+        } else {
+            let p = PlainTerms<UInt32>(positive), i = PlainTerms<UInt32>(inverse)
+            ok = withExtendedLifetime((p, i)) {
+                scanFields(scan, p.terms, i.terms, index.lower, index.cased, &matched, &heap, cancel)
             }
         }
         guard ok else { return nil }
@@ -230,6 +197,101 @@ public final class NameSearcher {
                              score: positive.isEmpty ? 0 : e.score, positions: positions)
         }
         return NameSearchResult(query: query, matches: top, total: matched.count, matched: matched)
+    }
+
+    struct Scan {
+        var candidates: [Int32]?
+        var tags: [String]
+        var need: UInt64
+        var ceiling: Int32
+        var hasPositive: Bool
+    }
+
+    /// The search loop over every candidate note's fields, on folded scalars or on bytes.
+    /// Returns false when cancelled.
+    private func scanFields<C: FixedWidthInteger & UnsignedInteger>(
+        _ scan: Scan, _ positive: [PlainTerm<C>], _ inverse: [PlainTerm<C>], _ lower: [C], _ cased: [C],
+        _ matched: inout [Int32], _ heap: inout TopK, _ cancel: CancelToken?) -> Bool {
+        let matcher = self.matcher
+        let index = self.index
+        let count = scan.candidates?.count ?? index.noteCount
+        return lower.withUnsafeBufferPointer { lowerAll in
+            cased.withUnsafeBufferPointer { casedAll in
+            index.bonus.withUnsafeBufferPointer { bonusAll in
+            index.fields.withUnsafeBufferPointer { fields in
+            index.noteInfo.withUnsafeBufferPointer { noteInfo in
+            (scan.candidates ?? []).withUnsafeBufferPointer { candidates in
+                let need = scan.need, filtersTags = !scan.tags.isEmpty, hasInverse = !inverse.isEmpty
+                let all = scan.candidates == nil
+                var k = 0
+                while k < count {
+                    if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
+                    let note = all ? k : Int(candidates[k])
+                    k += 1
+                    // No name of the note has every character the terms need (and no inverse
+                    // term could exclude it from a list it is not on anyway).
+                    let info = noteInfo[note]
+                    if info.mask & need != need { continue }
+                    if filtersTags && !scan.tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
+                    var bestScore = Int32.min, bestField = -1, bestLength = Int.max
+                    var excluded = false, anyMatch = false
+                    for f in Int(info.first)..<Int(info.end) {
+                        let field = fields[f]
+                        // A name missing a needed character is skipped before its text is read
+                        // (unless an inverse term must still look at it).
+                        if !hasInverse && field.mask & need != need { continue }
+                        let start = Int(field.start), len = Int(field.length)
+                        let b = UnsafeBufferPointer(rebasing: bonusAll[start..<(start + len)])
+                        let lowerText = UnsafeBufferPointer(rebasing: lowerAll[start..<(start + len)])
+                        let casedText = UnsafeBufferPointer(rebasing: casedAll[start..<(start + len)])
+                        if hasInverse {
+                            for t in inverse
+                            where matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil {
+                                excluded = true
+                            }
+                        }
+                        if excluded { break }
+                        if field.mask & need != need { continue }
+                        // Only whether it matches counts when this name could not make the list.
+                        let scoreWanted = heap.admits(score: scan.ceiling, length: len)
+                            && (bestScore < scan.ceiling || len < bestLength)
+                        if !scoreWanted {
+                            if anyMatch { continue }
+                            if positive.allSatisfy({ t in
+                                t.kind == .fuzzy ? FuzzyMatcher.contains(t.sensitive ? casedText : lowerText, t.pattern)
+                                    : matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil
+                            }) { anyMatch = true }
+                            continue
+                        }
+                        var total: Int32 = 0
+                        var all = true
+                        for t in positive {
+                            guard let r = matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false)
+                            else { all = false; break }
+                            total += r.score
+                        }
+                        if !all { continue }
+                        anyMatch = true
+                        if total > bestScore || (total == bestScore && len < bestLength) {
+                            bestScore = total
+                            bestField = f
+                            bestLength = len
+                        }
+                    }
+                    if excluded || !anyMatch { continue }
+                    matched.append(Int32(note))
+                    if !scan.hasPositive { bestScore = 0; bestField = Int(info.first); bestLength = Int(fields[bestField].length) }
+                    if bestField >= 0 {
+                        heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+                    }
+                }
+                return true
+            }
+            }
+            }
+            }
+            }
+        }
     }
 
     /// True when every note matching `new` also matches `old`, so only the old matches need
@@ -248,6 +310,58 @@ public final class NameSearcher {
             }
         }
         return true
+    }
+}
+
+/// A query term's pattern in the code units of one scan, for the loop that touches no
+/// reference-counted value.
+struct PlainTerm<C: FixedWidthInteger & UnsignedInteger> {
+    var kind: QueryTerm.Kind
+    var sensitive: Bool
+    var pattern: UnsafeBufferPointer<C>
+}
+
+/// The terms of one search as `PlainTerm`s (bytes only for ASCII patterns), owning their
+/// pattern memory until the search ends.
+final class PlainTerms<C: FixedWidthInteger & UnsignedInteger> {
+    let terms: [PlainTerm<C>]
+
+    init(_ terms: [QueryTerm]) {
+        self.terms = terms.map { t in
+            let buffer = UnsafeMutableBufferPointer<C>.allocate(capacity: t.pattern.count)
+            _ = buffer.initialize(from: t.pattern.map { C(truncatingIfNeeded: $0) })
+            return PlainTerm(kind: t.kind, sensitive: t.caseSensitive, pattern: UnsafeBufferPointer(buffer))
+        }
+    }
+
+    deinit { for t in terms { UnsafeMutableBufferPointer(mutating: t.pattern).deallocate() } }
+}
+
+/// Where a field's text sits in the flat arrays, and which characters it holds
+/// (`CharacterMask`): a query needing one the field lacks is rejected without reading it.
+struct FieldInfo {
+    let start: Int32
+    let length: Int32
+    let mask: UInt64
+}
+
+/// A note's fields (`first..<end`) and the characters any of them holds.
+struct NoteInfo {
+    let first: Int32
+    let end: Int32
+    let mask: UInt64
+}
+
+/// Which characters a text holds, as bits: a to z, 0 to 9, and every other character in
+/// one of 28 buckets by its value.
+enum CharacterMask {
+    @inline(__always)
+    static func bit(_ lower: UInt32) -> UInt64 {
+        switch lower {
+        case 0x61...0x7A: return 1 << UInt64(lower - 0x61)
+        case 0x30...0x39: return 1 << UInt64(26 + lower - 0x30)
+        default: return 1 << UInt64(36 + lower % 28)
+        }
     }
 }
 
@@ -297,4 +411,10 @@ struct TopK {
     }
 
     func sorted() -> [Entry] { items.sorted { $0.better(than: $1) } }
+
+    /// False when an entry of this score and length (and a later note) could not take a place.
+    @inline(__always) func admits(score: Int32, length: Int) -> Bool {
+        guard items.count == limit, let worst = items.first else { return true }
+        return score > worst.score || (score == worst.score && length < worst.length)
+    }
 }

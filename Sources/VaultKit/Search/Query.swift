@@ -107,8 +107,9 @@ extension FuzzyMatcher {
     }
 
     @inline(__always)
-    func match(_ kind: QueryTerm.Kind, _ h: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<Int8>,
-               _ p: UnsafeBufferPointer<UInt32>, positions: Bool) -> MatchResult? {
+    func match<C: FixedWidthInteger & UnsignedInteger>(
+        _ kind: QueryTerm.Kind, _ h: UnsafeBufferPointer<C>, _ b: UnsafeBufferPointer<Int8>,
+        _ p: UnsafeBufferPointer<C>, positions: Bool) -> MatchResult? {
         switch kind {
         case .fuzzy: return match(h, b, p, positions: positions)
         case .exact: return substring(h, b, p, anchor: .none, positions: positions)

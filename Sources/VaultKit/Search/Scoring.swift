@@ -82,6 +82,15 @@ public enum Scoring {
         return out
     }
 
+    /// The most a term of `length` characters can score: all of them in one run that starts
+    /// at the start of the text or after whitespace (the highest bonus, counted double for
+    /// the first character and kept by the run). Every term kind scores at most this.
+    public static func ceiling(length: Int) -> Int32 {
+        guard length > 0 else { return 0 }
+        return Int32(length) * scoreMatch + bonusBoundaryWhite * firstCharMultiplier
+            + Int32(length - 1) * bonusBoundaryWhite
+    }
+
     /// The score of one alignment (`positions` strictly increasing, one per query character).
     /// The reference definition the dynamic programme must agree with.
     public static func score(bonuses: [Int8], positions: [Int]) -> Int32 {
