@@ -94,11 +94,14 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
                 out.append(Diagnostic(kind: .binary, path: note.path,
                                       message: "holds NUL bytes: probably not a text note; shown as text with ␀ for each"))
             }
-            for (field, text) in [("file name", note.path), ("title", note.title)] + note.aliases.map({ ("alias", $0) })
-                + note.tags.map({ ("tag", "#" + $0) }) {
-                if let codes = controlCodes(text) {
-                    out.append(Diagnostic(kind: .controlCharacter, path: note.path,
-                                          message: "the \(field) holds terminal control characters (\(codes)); mycel shows them as visible symbols"))
+            let named = [note.path, note.title] + note.aliases + note.tags
+            if named.contains(where: \.utf8.mayHoldTerminalControl) {
+                for (field, text) in [("file name", note.path), ("title", note.title)] + note.aliases.map({ ("alias", $0) })
+                    + note.tags.map({ ("tag", "#" + $0) }) {
+                    if let codes = controlCodes(text) {
+                        out.append(Diagnostic(kind: .controlCharacter, path: note.path,
+                                              message: "the \(field) holds terminal control characters (\(codes)); mycel shows them as visible symbols"))
+                    }
                 }
             }
             if let e = note.frontmatterError {

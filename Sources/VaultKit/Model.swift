@@ -105,12 +105,38 @@ public struct Note: Sendable {
     public let bodyStartLine: Int
     public let byteCount: Int
 
+    init(id: String, path: String, name: String, title: String, folder: String, aliases: [String],
+         tagOccurrences: [TagOccurrence], properties: [Property], frontmatterError: FrontmatterError?,
+         hasFrontmatter: Bool, hasBOM: Bool, invalidUTF8: Bool, hasNUL: Bool, headings: [Heading],
+         blockIDs: [BlockID], links: [Link], externalLinks: [ExternalLink], text: String, bodyStartLine: Int,
+         byteCount: Int) {
+        self.id = id
+        self.path = path
+        self.name = name
+        self.title = title
+        self.folder = folder
+        self.aliases = aliases
+        self.tagOccurrences = tagOccurrences
+        var seen = Set<String>()
+        self.tags = tagOccurrences.compactMap { seen.insert($0.name.folded).inserted ? $0.name : nil }
+        self.properties = properties
+        self.frontmatterError = frontmatterError
+        self.hasFrontmatter = hasFrontmatter
+        self.hasBOM = hasBOM
+        self.invalidUTF8 = invalidUTF8
+        self.hasNUL = hasNUL
+        self.headings = headings
+        self.blockIDs = blockIDs
+        self.links = links
+        self.externalLinks = externalLinks
+        self.text = text
+        self.bodyStartLine = bodyStartLine
+        self.byteCount = byteCount
+    }
+
     /// The note's own tags as written (first casing), without `#`, de-duplicated
     /// case-insensitively, frontmatter tags first.
-    public var tags: [String] {
-        var seen = Set<String>()
-        return tagOccurrences.compactMap { seen.insert($0.name.folded).inserted ? $0.name : nil }
-    }
+    public let tags: [String]
 
     /// The text of a one-based line of the file, without its line break.
     public func lineText(_ line: Int) -> String {

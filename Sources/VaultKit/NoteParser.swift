@@ -113,9 +113,13 @@ enum NoteParser {
     static func parse(_ bytes: [UInt8], marks: Bool = false) -> ParsedNote {
         var note = ParsedNote()
         if marks { note.marks = SourceMarks() }
-        note.invalidUTF8 = String(validating: bytes, as: UTF8.self) == nil
+        if let text = String(validating: bytes, as: UTF8.self) {
+            note.text = text
+        } else {
+            note.invalidUTF8 = true
+            note.text = String(decoding: bytes, as: UTF8.self)
+        }
         note.hasNUL = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false }
-        note.text = String(decoding: bytes, as: UTF8.self)
         let start = bomLength(bytes)
         note.hasBOM = start > 0
         let lines = LineIndex(bytes)

@@ -151,6 +151,10 @@ enum HeadingMatch {
     /// Folds heading text for matching: lower case, punctuation and symbols to spaces,
     /// runs of spaces collapsed.
     static func fold(_ s: String) -> String {
+        foldASCII(s) ?? foldUnicode(s)
+    }
+
+    static func foldUnicode(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for u in s.lowercased().unicodeScalars {
@@ -164,6 +168,26 @@ enum HeadingMatch {
             }
         }
         return String(out)
+    }
+
+    /// `fold` for ASCII text (most headings), without Unicode property look-ups; nil when
+    /// the text is not all ASCII.
+    static func foldASCII(_ s: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        for c in s.utf8 {
+            guard c < 0x80 else { return nil }
+            let lower = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(lower)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// True when `chain` (`["H1", "H2"]`) names a heading of `headings`, each later part a

@@ -162,6 +162,15 @@ extension String.UTF8View {
     }
 }
 
+extension String.UTF8View {
+    /// False only when the text certainly holds no `isTerminalControl` scalar: every byte is
+    /// printable ASCII or starts a scalar that cannot be one (a quick test on the bytes).
+    var mayHoldTerminalControl: Bool {
+        for c in self where c < 0x20 || c == 0x7F || c == 0xC2 || c == 0xD8 || c == 0xE2 { return true }
+        return false
+    }
+}
+
 extension Unicode.Scalar {
     /// True for what a terminal acts on instead of showing: C0 and C1 controls (ESC starts
     /// every escape sequence, BEL ends OSC ones), DEL, and the bidirectional marks, embeddings,

@@ -139,14 +139,10 @@ public struct Vault: Sendable {
             for a in n.aliases { aliasIndex[a.folded, default: []].append(i) }
         }
 
-        // Resolve every link; notes are independent, so this runs in parallel too.
-        let frozen = notes
-        let resolved = parallelMap(Array(notes.indices), progress: nil) { i -> [Resolution] in
-            let note = frozen[i]
-            return note.links.map { link in
-                link.path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(link.path, from: note.folder)
-            }
-        }
+        // Resolve every link; notes are independent, so this runs in parallel. Unresolved
+        // links get their ghost key here and their ghost number below, in note order.
+        let resolved = resolveLinks(notes, files: files, aliasIndex: aliasIndex)
+        for i in notes.indices { notes[i].links = resolved[i].links }
 
         var ghosts: [Ghost] = []
         var ghostIndex: [String: Int] = [:]
@@ -154,23 +150,14 @@ public struct Vault: Sendable {
         var attachmentBacklinks = [[LinkRef]](repeating: [], count: attachments.count)
         var ghostBacklinks: [[LinkRef]] = []
         for i in notes.indices {
-            let resolutions = resolved[i]
-            for (k, r) in resolutions.enumerated() {
+            var keys = resolved[i].ghostKeys.makeIterator()
+            for k in notes[i].links.indices {
                 let ref = LinkRef(note: i, link: k)
-                notes[i].links[k].escapesVault = r.escapesVault
-                if !r.alternatives.isEmpty { notes[i].links[k].alternatives = r.alternatives }
-                switch r.destination {
-                case let .note(t)?:
-                    notes[i].links[k].destination = .note(t)
-                    backlinks[t].append(ref)
-                    if !notes[i].links[k].subpath.isEmpty {
-                        notes[i].links[k].subpathFound = notes[t].has(subpath: notes[i].links[k])
-                    }
-                case let .attachment(t)?:
-                    notes[i].links[k].destination = .attachment(t)
-                    attachmentBacklinks[t].append(ref)
-                case .ghost?, nil:
-                    let key = notes[i].links[k].path.folded
+                switch notes[i].links[k].destination {
+                case let .note(t): backlinks[t].append(ref)
+                case let .attachment(t): attachmentBacklinks[t].append(ref)
+                case .ghost:
+                    let key = keys.next()!
                     let g: Int
                     if let existing = ghostIndex[key] {
                         g = existing
@@ -182,9 +169,6 @@ public struct Vault: Sendable {
                     }
                     notes[i].links[k].destination = .ghost(g)
                     ghostBacklinks[g].append(ref)
-                    if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) {
-                        notes[i].links[k].aliasOf = owners[0]
-                    }
                 }
             }
         }
@@ -205,6 +189,35 @@ public struct Vault: Sendable {
             diagnostics: diagnostics.sorted(), loadSeconds: timings.total, timings: timings, files: files,
             aliasIndex: aliasIndex, ghostIndex: ghostIndex)
         return vault
+    }
+
+    /// Every note's links with their destinations, alternatives, subpath check and alias
+    /// owner set; unresolved links point at `.ghost(-1)` and their folded keys are listed in
+    /// order, for numbering.
+    private static func resolveLinks(_ notes: [Note], files: FileIndex, aliasIndex: [String: [Int]])
+        -> [(links: [Link], ghostKeys: [String])] {
+        parallelMap(Array(notes.indices), progress: nil) { i in
+            var links = notes[i].links
+            var keys: [String] = []
+            for k in links.indices {
+                let r = links[k].path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(links[k].path, from: notes[i].folder)
+                links[k].escapesVault = r.escapesVault
+                if !r.alternatives.isEmpty { links[k].alternatives = r.alternatives }
+                switch r.destination {
+                case let .note(t)?:
+                    links[k].destination = .note(t)
+                    if !links[k].subpath.isEmpty { links[k].subpathFound = notes[t].has(subpath: links[k]) }
+                case let .attachment(t)?:
+                    links[k].destination = .attachment(t)
+                case .ghost?, nil:
+                    let key = links[k].path.folded
+                    keys.append(key)
+                    links[k].destination = .ghost(-1)
+                    if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) { links[k].aliasOf = owners[0] }
+                }
+            }
+            return (links, keys)
+        }
     }
 
     // MARK: Queries

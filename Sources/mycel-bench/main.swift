@@ -28,6 +28,34 @@ if let i = args.firstIndex(of: "--rss-after-load"), i + 1 < args.count {
     exit(0)
 }
 
+// A child mode for profiling (`perf record mycel-bench --profile-load DIR`): loads the vault
+// ten times in this process and prints the median phases.
+if let i = args.firstIndex(of: "--profile-load"), i + 1 < args.count {
+    var phases: [LoadTimings] = []
+    for _ in 0..<10 { phases.append(try Vault.load(at: args[i + 1]).timings) }
+    let m = phases.sorted { $0.total < $1.total }[phases.count / 2]
+    print(String(format: "load %.1f ms: scan %.1f, read+parse %.1f, resolve %.1f, index %.1f",
+                 m.total * 1000, m.scan * 1000, m.parse * 1000, m.resolve * 1000, m.index * 1000))
+    exit(0)
+}
+
+// Another: `--profile-finder DIR QUERY [SHORTER]` searches QUERY 300 times over DIR's names
+// (narrowing SHORTER's results when given), for `perf record` to see the finder alone.
+if let i = args.firstIndex(of: "--profile-finder"), i + 2 < args.count {
+    let searcher = NameSearcher(NameIndex(try Vault.load(at: args[i + 1])))
+    // With a third argument, each search narrows the results of that shorter query, as
+    // typing does.
+    let previous = i + 3 < args.count ? searcher.search(args[i + 3], limit: 50) : nil
+    var times: [Double] = []
+    for _ in 0..<300 {
+        let t = now()
+        _ = searcher.search(args[i + 2], limit: 50, previous: previous)
+        times.append(now() - t)
+    }
+    print(String(format: "\"%@\": median %.2f ms", args[i + 2], median(times) * 1000))
+    exit(0)
+}
+
 func residentKiB() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
     for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {

@@ -1,4 +1,5 @@
 import Testing
+import VaultGenerator
 @testable import VaultKit
 
 @Suite("Links in the body")
@@ -123,5 +124,17 @@ struct LinkTests {
         let l = v.note("n.md").links[0]
         #expect(l.line == 5)
         #expect(l.column == 5)
+    }
+
+    @Test("heading keys: the shortcut for ASCII headings folds exactly as the Unicode rule does")
+    func headingFoldShortcut() {
+        var rng = SplitMix64(seed: 5)
+        let pieces = ["A", "z", "Q", "0", "9", " ", "  ", "-", "_", "#", "!", "(", ")", ".", "/", "'", "~", "\t", "Ab", "x1"]
+        for _ in 0..<3_000 {
+            let text = (0..<Int(rng.next() % 8)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(HeadingMatch.foldASCII(text) == HeadingMatch.foldUnicode(text), "\(text.debugDescription)")
+        }
+        #expect(HeadingMatch.foldASCII("Café") == nil)
+        #expect(HeadingMatch.fold("Über  den Fluss!") == "über den fluss")
     }
 }
