@@ -21,7 +21,10 @@ public enum FuzzInput {
 
     public static func run(_ bytes: [UInt8]) {
         var files: [String: [UInt8]] = [:]
-        for (i, part) in split(bytes).prefix(paths.count).enumerated() { files[paths[i]] = part }
+        for (i, part) in split(bytes).prefix(paths.count).enumerated() {
+            files[paths[i]] = part
+            precondition(Frontmatter.fastReaderAgreesWithYams(note: part), "the fast frontmatter reader disagrees with Yams")
+        }
         let vault = Vault.make(files: files)
         _ = vault.diagnostics
 

@@ -61,7 +61,7 @@ struct FrontmatterBlock {
     var firstLine: Int
 }
 
-enum Frontmatter {
+public enum Frontmatter {
     /// Finds a frontmatter block: the file (after an optional BOM at `start`) begins with
     /// `---` and a line break, and a later line is exactly `---`.
     static func locate(_ bytes: [UInt8], start: Int) -> FrontmatterBlock? {
@@ -256,9 +256,11 @@ enum YAMLCore {
 }
 
 extension Frontmatter {
-    /// For the fuzzer: false when the fast reader accepts `yaml` but reads it differently from
-    /// Yams (or accepts what Yams rejects).
-    public static func fastReaderAgreesWithYams(_ yaml: String) -> Bool {
+    /// For the fuzzer: false when the fast reader accepts the frontmatter of a note's bytes
+    /// but reads it differently from Yams (or accepts what Yams rejects).
+    public static func fastReaderAgreesWithYams(note bytes: [UInt8]) -> Bool {
+        guard let block = locate(bytes, start: NoteParser.bomLength(bytes)) else { return true }
+        let yaml = decode(bytes, block.yamlRange)
         guard let fast = SimpleFrontmatter.parse(yaml, firstLine: 2) else { return true }
         var sites: [ScalarSite] = []
         guard let props = try? parseWithYams(yaml, firstLine: 2, sites: &sites) else { return false }

@@ -119,6 +119,9 @@ struct Grep: ParsableCommand {
     func run() throws {
         try guarded {
             guard !text.isEmpty else { throw CLIError("give a text to search for", status: 64) }
+            guard !text.contains(where: \.isNewline) else {
+                throw CLIError("the text holds a line break; grep finds text within one line", status: 64)
+            }
             let v = try options.load()
             let hits = v.grep(text, limit: limit ?? .max)
             if options.json {

@@ -109,4 +109,23 @@ import Testing
         #expect(DisplayWidth.of("é" as Character) == 1)
         #expect(DisplayWidth.of("名前") == 4)
     }
+
+    // Found by fuzzing (Tests/Fuzz/regressions/del-in-table-cell).
+    @Test func controlCharactersInTableCellsAreShownAsSymbols() {
+        let v = vault(["t.md": "| a | b |\n|---|---|\n| x\u{7F}y | \u{1B}]0;t\u{7} |"])
+        let lines = rendered(v, "t.md", width: 40)
+        #expect(!lines.joined().unicodeScalars.contains { $0.isTerminalControl })
+        #expect(lines.contains { $0.contains("x\u{FFFD}y") && $0.contains("␛]0;t␇") })
+    }
+
+    // Found by fuzzing (Tests/Fuzz/regressions/deep-prefix-narrow-width): 48 levels of quote
+    // at 20 columns made a row per character, the text pushed off screen by the bars.
+    @Test func deepQuotesKeepRoomForTheText() {
+        let v = vault(["q.md": String(repeating: ">", count: 60) + " the words inside the deepest quote"])
+        let lines = rendered(v, "q.md", width: 20)
+        #expect(lines.count < 8)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 20 })
+        #expect(lines.filter { $0.hasPrefix("… │") }.count == 4, "\(lines)")
+        #expect(lines.joined(separator: " ").contains("words"))
+    }
 }

@@ -38,4 +38,14 @@ struct FullTextTests {
         #expect(v.grep("mutual", limit: 2).count == 2)
         #expect(v.grep("").isEmpty)
     }
+
+    // Found by fuzzing (Tests/Fuzz/regressions/grep-query-with-line-break): a query starting
+    // with a line break matched at the end of a line and looped, growing without end.
+    @Test("a text with a line break finds nothing, since hits are lines")
+    func lineBreakInQuery() {
+        let v = vault(["a.md": "one\ntwo\n"])
+        #expect(v.grep("\ntwo").isEmpty)
+        #expect(v.grep("one\r").isEmpty)
+        #expect(v.grep("two").count == 1)
+    }
 }

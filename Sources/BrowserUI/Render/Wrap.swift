@@ -26,6 +26,33 @@ private func atoms(_ spans: [Span]) -> [Atom] {
     return out
 }
 
+extension Span {
+    /// The span with terminal controls shown as visible symbols (`Sanitize.line`).
+    var safe: Span { Span(Sanitize.line(text), style, anchor: anchor) }
+}
+
+/// A line's prefix (quote bars, list indents) kept to half the width: deeper nesting shows
+/// `…` and its innermost levels, so the text itself always has room (and a very deep quote
+/// at a narrow width does not make a row per character).
+private func clamped(_ prefix: [Span], _ width: Int) -> [Span] {
+    let budget = width / 2
+    guard spansWidth(prefix) > budget else { return prefix }
+    guard budget >= 2 else { return [] }
+    var kept: [Span] = []
+    var used = 1  // the ellipsis
+    outer: for span in prefix.reversed() {
+        var text = ""
+        for ch in span.text.reversed() {
+            let w = DisplayWidth.of(ch)
+            if used + w > budget { if !text.isEmpty { kept.append(Span(String(text.reversed()), span.style)) }; break outer }
+            text.append(ch)
+            used += w
+        }
+        if !text.isEmpty { kept.append(Span(String(text.reversed()), span.style, anchor: span.anchor)) }
+    }
+    return [Span("…", Style(.dim))] + kept.reversed()
+}
+
 private func spansWidth(_ spans: [Span]) -> Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
 
 extension Document {
@@ -33,7 +60,15 @@ extension Document {
     public func layout(width: Int) -> Page {
         var page = Page(width: max(1, width))
         let width = max(1, width)
-        for (index, line) in lines.enumerated() {
+        for (index, original) in lines.enumerated() {
+            // Prose and code are made safe atom by atom; prefixes (a callout's title) and table
+            // cells are laid out as whole spans, so they are made safe here, before measuring.
+            var line = original
+            line.prefix = clamped(line.prefix.map(\.safe), width)
+            line.continuation = clamped(line.continuation.map(\.safe), width)
+            if case let .table(t) = line.kind {
+                line.kind = .table(TableBlock(rows: t.rows.map { $0.map { $0.map(\.safe) } }, alignments: t.alignments))
+            }
             switch line.kind {
             case .rule:
                 var row = PageRow(line: index)

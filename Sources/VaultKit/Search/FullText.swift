@@ -22,10 +22,11 @@ public struct ColumnRange: Sendable, Equatable, Codable {
 
 extension Vault {
     /// Every line of every note body that contains `query`, case-insensitively. Notes whose
-    /// title contains it come first; then notes in path order, lines in order.
+    /// title contains it come first; then notes in path order, lines in order. A query with
+    /// a line break finds nothing: hits are lines.
     public func grep(_ query: String, limit: Int = .max) -> [GrepHit] {
         let needle = FullTextNeedle(query)
-        guard !needle.isEmpty else { return [] }
+        guard !needle.isEmpty, !query.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return [] }
         let perNote = parallelMap(Array(notes.indices), progress: nil) { i -> [GrepHit] in
             needle.search(self.notes[i], index: i)
         }
@@ -184,6 +185,8 @@ struct FullTextNeedle: Sendable {
             }
             var lineEnd = offset
             while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
+            // Every pass takes at least the occurrence it started from.
+            lineEnd = max(lineEnd, offset + 1)
             var columns: [ColumnRange] = []
             while k < found.count && found[k].0 < lineEnd {
                 let (o, len) = found[k]
