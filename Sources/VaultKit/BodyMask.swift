@@ -207,6 +207,13 @@ enum MaskBuilder {
             default:
                 break
             }
+            // Most bytes open nothing: skip to the next that may (`\ ` % < $`).
+            i = b.withUnsafeBufferPointer { p in
+                var j = i
+                while j < end, !mayOpen(p[j]) { j += 1 }
+                return j
+            }
+            if i == end { return }
             let c = b[i]
             if c == backslash {
                 i += 2
@@ -252,6 +259,14 @@ enum MaskBuilder {
                 }
             }
             i += 1
+        }
+    }
+
+    /// True for the bytes that can start an inline construct: `\\`, `` ` ``, `%`, `<`, `$`.
+    @inline(__always) private static func mayOpen(_ c: UInt8) -> Bool {
+        switch c {
+        case backslash, backtick, percent, lt, dollar: return true
+        default: return false
         }
     }
 

@@ -50,7 +50,7 @@ public struct Link: Sendable, Equatable {
         self.line = line
         self.column = column
         self.property = property
-        if !target.utf8.contains(UInt8(ascii: "#")) {
+        if !target.containsByte(UInt8(ascii: "#")) {
             self.path = target
             self.subpath = []
         } else {

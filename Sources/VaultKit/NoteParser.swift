@@ -306,11 +306,10 @@ enum NoteParser {
 
     static func scanLinks(_ b: [UInt8], _ lines: LineIndex, _ mask: inout BodyMask, _ note: inout ParsedNote) {
         let n = b.count
-        var i = 0
+        var i = nextByte(b, lbracket, from: 0)
         while i < n {
-            let c = b[i]
-            guard c == lbracket, !mask.isHidden(i) else { i += 1; continue }
-            if i > 0, b[i - 1] == bslash { i += 1; continue }
+            guard !mask.isHidden(i) else { i = nextByte(b, lbracket, from: i + 1); continue }
+            if i > 0, b[i - 1] == bslash { i = nextByte(b, lbracket, from: i + 1); continue }
             let embed = i > 0 && b[i - 1] == excl && !mask.isHidden(i - 1)
             let start = embed ? i - 1 : i
             if i + 1 < n, b[i + 1] == lbracket {
@@ -321,9 +320,9 @@ enum NoteParser {
                                            isEmbed: embed, line: pos.line, column: pos.column, property: nil))
                     mask.set(start..<w.end, BodyMask.linkSpan)
                     mask.set(i..<w.targetEnd, BodyMask.linkSyntax)
-                    i = w.end
+                    i = nextByte(b, lbracket, from: w.end)
                 } else {
-                    i += 2
+                    i = nextByte(b, lbracket, from: i + 2)
                 }
                 continue
             }
@@ -340,10 +339,10 @@ enum NoteParser {
                                            line: pos.line, column: pos.column, property: nil))
                 }
                 // Continue inside the text so a link in the text (rare) is still seen.
-                i = m.textEnd
+                i = nextByte(b, lbracket, from: m.textEnd)
                 continue
             }
-            i += 1
+            i = nextByte(b, lbracket, from: i + 1)
         }
     }
 
@@ -446,13 +445,13 @@ enum NoteParser {
 
     private static func scanTags(_ b: [UInt8], _ lines: LineIndex, _ mask: BodyMask, _ note: inout ParsedNote) {
         let n = b.count
-        var i = 0
+        var i = nextByte(b, hash, from: 0)
         while i < n {
-            guard b[i] == hash, mask.flags[i] & (BodyMask.hidden | BodyMask.linkSyntax) == 0 else { i += 1; continue }
+            guard mask.flags[i] & (BodyMask.hidden | BodyMask.linkSyntax) == 0 else { i = nextByte(b, hash, from: i + 1); continue }
             let line = lines.line(of: i)
             let lineStart = lines.starts[line]
             if let prev = scalar(before: i, in: b, lineStart: lineStart), !isWhitespace(prev) {
-                i += 1
+                i = nextByte(b, hash, from: i + 1)
                 continue
             }
             var j = i + 1
@@ -469,7 +468,7 @@ enum NoteParser {
                 note.tags.append(TagOccurrence(name: name, line: line + 1,
                                                column: scalarCount(b, lineStart..<i) + 1, inFrontmatter: false))
             }
-            i = max(j, i + 1)
+            i = nextByte(b, hash, from: max(j, i + 1))
         }
     }
 

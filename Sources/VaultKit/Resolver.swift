@@ -21,7 +21,7 @@ struct FileIndex: Sendable {
     /// Folded paths without `.md` (notes) or with extension (attachments), for suffix matches.
     private let noteKeys: [String]
     private let attachmentKeys: [String]
-    /// Path lengths in characters, for the shortest-path rule.
+    /// Path lengths (UTF-16 units), for the shortest-path rule.
     private let noteLengths: [Int]
     private let attachmentLengths: [Int]
     private let noteFolders: [String]
@@ -33,8 +33,9 @@ struct FileIndex: Sendable {
         attachmentPaths = attachments.map(\.path)
         noteKeys = notes.map { $0.id.folded }
         attachmentKeys = attachments.map { $0.path.folded }
-        noteLengths = notes.map { $0.path.count }
-        attachmentLengths = attachments.map { $0.path.count }
+        // Lengths in UTF-16 units, as JavaScript (and so Obsidian) counts them.
+        noteLengths = notes.map { $0.path.utf16.count }
+        attachmentLengths = attachments.map { $0.path.utf16.count }
         noteFolders = notes.map { $0.folder.folded }
         attachmentFolders = attachments.map { $0.folder.folded }
         notesByID.reserveCapacity(notes.count)
@@ -85,7 +86,7 @@ struct FileIndex: Sendable {
 
     /// A vault path as written (folded), with or without `.md`.
     func exact(_ folded: String) -> Destination? {
-        if folded.hasSuffix(".md"), let i = notesByID[String(folded.dropLast(3))] { return .note(i) }
+        if folded.utf8.hasMDSuffix, let i = notesByID[String(folded.dropLast(3))] { return .note(i) }
         if let i = notesByID[folded] { return .note(i) }
         if let i = attachmentsByPath[folded] { return .attachment(i) }
         return nil
@@ -94,23 +95,25 @@ struct FileIndex: Sendable {
     /// Resolves a link path from a note in `sourceFolder` (as written, not folded).
     func resolve(_ rawPath: String, from sourceFolder: String) -> Resolution {
         var raw = rawPath
-        if raw.hasPrefix("./") || raw.hasPrefix("../") || raw == "." || raw == ".." {
+        let first = raw.utf8.first
+        if first == UInt8(ascii: "."), raw.hasPrefix("./") || raw.hasPrefix("../") || raw == "." || raw == ".." {
             guard let joined = Self.join(sourceFolder, raw) else { return Resolution(escapesVault: true) }
             return Resolution(destination: exact(joined.folded))
         }
-        if raw.hasPrefix("/") {
+        if first == UInt8(ascii: "/") {
             while raw.hasPrefix("/") { raw.removeFirst() }
             return Resolution(destination: exact(raw.folded))
         }
         let folded = raw.folded
         if let d = exact(folded) { return Resolution(destination: d) }
 
-        let isNoteOnly = folded.hasSuffix(".md")
+        let isNoteOnly = folded.utf8.hasMDSuffix
         let stem = isNoteOnly ? String(folded.dropLast(3)) : folded
-        let segments = stem.split(separator: "/", omittingEmptySubsequences: false)
-        guard let last = segments.last, var candidates = byName[String(last)] else { return Resolution() }
+        let slash = stem.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let name = slash.map { String(stem[stem.utf8.index(after: $0)...]) } ?? stem
+        guard var candidates = byName[name] else { return Resolution() }
         if isNoteOnly { candidates = candidates.filter { if case .note = $0 { return true }; return false } }
-        if segments.count > 1 {
+        if slash != nil {
             let suffix = "/" + stem
             candidates = candidates.filter { key(of: $0).hasSuffix(suffix) }
         }
@@ -125,7 +128,7 @@ struct FileIndex: Sendable {
         let ranked = candidates.sorted { a, b in
             let la = length(of: a), lb = length(of: b)
             if la != lb { return la < lb }
-            return path(of: a).utf8.lexicographicallyPrecedes(path(of: b).utf8)
+            return path(of: a).utf8Precedes(path(of: b))
         }
         return Resolution(destination: ranked[0], alternatives: Array(ranked.dropFirst()))
     }

@@ -107,7 +107,7 @@ enum Scanner {
             // Depth-first in name order keeps the walk deterministic.
             stack.append(contentsOf: subfolders.sorted { $0.1 > $1.1 })
         }
-        files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        files.sort { $0.path.utf8Precedes($1.path) }
         return (files, issues)
     }
 

@@ -29,6 +29,7 @@ enum SimpleFrontmatter {
     static func parse(_ b: UnsafeBufferPointer<UInt8>, firstLine: Int) -> (properties: [Property], sites: [ScalarSite])? {
         guard allCharactersPlain(b) else { return nil }
         var lines: [Line] = []
+        lines.reserveCapacity(16)
         var start = 0, number = 0
         while start <= b.count {
             var end = start
@@ -42,8 +43,9 @@ enum SimpleFrontmatter {
         }
 
         var properties: [Property] = []
+        properties.reserveCapacity(lines.count)
         var sites: [ScalarSite] = []
-        var keys = Set<String>()
+        sites.reserveCapacity(lines.count * 2)
         var i = 0
         while i < lines.count {
             let line = lines[i]
@@ -52,7 +54,8 @@ enum SimpleFrontmatter {
             guard let keyEnd = keyEnd(b, line) else { return nil }
             var key = decode(b, line.start, keyEnd)
             while key.last == " " { key.removeLast() }
-            guard keys.insert(key).inserted else { return nil }
+            // A repeated key is left to Yams (a note has a handful: a scan beats hashing).
+            guard !properties.contains(where: { $0.key == key }) else { return nil }
             let keyLine = line.number + firstLine
             var v = keyEnd + 1
             while v < line.end, b[v] == space { v += 1 }

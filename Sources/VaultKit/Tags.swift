@@ -43,6 +43,7 @@ public struct TagNode: Sendable {
             var name: String
             var path: String
             var notes: [Int] = []
+            var mixed = false
             var all = Set<Int>()
             var children: [String: Builder] = [:]
             init(name: String, path: String) { self.name = name; self.path = path }
@@ -50,31 +51,43 @@ public struct TagNode: Sendable {
                 let kids = children.values
                     .sorted { ($0.name.folded, $0.name) < ($1.name.folded, $1.name) }
                     .map { $0.freeze() }
-                return TagNode(name: name, path: path, notes: notes, count: all.count, children: kids)
+                return TagNode(name: name, path: path, notes: mixed ? Array(Set(notes)).sorted() : notes,
+                               count: all.count, children: kids)
             }
         }
         let root = Builder(name: "", path: "")
+        // Tags as written, each with its notes (in note order), in the order first seen:
+        // the tree is then built once per distinct tag, not once per occurrence.
+        var order: [String] = []
+        var notesByTag: [String: [Int]] = [:]
         for (i, note) in notes.enumerated() {
             for tag in note.tags {
-                let segments = tag.split(separator: "/").map(String.init)
-                guard !segments.isEmpty else { continue }
-                var node = root
-                var path = ""
-                for seg in segments {
-                    path = path.isEmpty ? seg : path + "/" + seg
-                    let key = seg.folded
-                    if let child = node.children[key] {
-                        node = child
-                    } else {
-                        let child = Builder(name: seg, path: path)
-                        node.children[key] = child
-                        node = child
-                    }
-                    path = node.path
-                    node.all.insert(i)
-                }
-                if node.notes.last != i { node.notes.append(i) }
+                if notesByTag[tag] == nil { order.append(tag) }
+                notesByTag[tag, default: []].append(i)
             }
+        }
+        for tag in order {
+            let carriers = notesByTag[tag]!
+            let segments = tag.split(separator: "/").map(String.init)
+            guard !segments.isEmpty else { continue }
+            var node = root
+            var path = ""
+            for seg in segments {
+                path = path.isEmpty ? seg : path + "/" + seg
+                let key = seg.folded
+                if let child = node.children[key] {
+                    node = child
+                } else {
+                    let child = Builder(name: seg, path: path)
+                    node.children[key] = child
+                    node = child
+                }
+                path = node.path
+                node.all.formUnion(carriers)
+            }
+            // Two spellings of one tag (`Ecology`, `ecology`) share a node: keep note order.
+            node.mixed = node.mixed || !node.notes.isEmpty
+            node.notes += carriers
         }
         return root.freeze()
     }

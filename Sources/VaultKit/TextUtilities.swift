@@ -3,6 +3,14 @@
 // The parsers work on the UTF-8 bytes of a file: every piece of syntax the format uses is
 // ASCII, so the hot loops never build `Character`s. Strings are made only for what is kept.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A file's bytes with its line starts, for turning byte offsets into line and column.
 struct LineIndex: Sendable {
     /// Byte offset where each line starts; `starts[0] == 0`.
@@ -12,8 +20,10 @@ struct LineIndex: Sendable {
     init(_ bytes: [UInt8]) {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 40 + 1)
-        for i in 0..<bytes.count where bytes[i] == 0x0A {
+        var i = nextByte(bytes, 0x0A, from: 0)
+        while i < bytes.count {
             starts.append(i + 1)
+            i = nextByte(bytes, 0x0A, from: i + 1)
         }
         self.starts = starts
         self.count = bytes.count
@@ -41,6 +51,18 @@ struct LineIndex: Sendable {
     func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         let l = line(of: offset)
         return (l + 1, scalarCount(bytes, starts[l]..<offset) + 1)
+    }
+}
+
+/// The offset of the next `byte` at or after `from` (before `end`, default the end), or
+/// `end` when there is none: `memchr`, so long stretches without it cost next to nothing.
+@inline(__always)
+func nextByte(_ bytes: [UInt8], _ byte: UInt8, from: Int, end: Int? = nil) -> Int {
+    let end = end ?? bytes.count
+    guard from < end else { return end }
+    return bytes.withUnsafeBufferPointer { b in
+        guard let hit = memchr(b.baseAddress! + from, Int32(byte), end - from) else { return end }
+        return b.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 }
 
@@ -110,23 +132,72 @@ func isWhitespace(_ v: UInt32) -> Bool {
 }
 
 extension String {
+    /// Byte order of the UTF-8 (the order of paths everywhere in mycel), by `memcmp`: the
+    /// generic comparison walks an iterator a byte at a time.
+    @inline(__always)
+    func utf8Precedes(_ other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
+
     /// The key used for every case-insensitive comparison of names, paths, aliases and tags.
     /// Swift compares strings by canonical equivalence, so NFC and NFD spellings of a name
     /// already hash and compare equal once lower-cased.
-    public var folded: String { lowercased() }
+    public var folded: String {
+        // Most names are ASCII and already lower case: keep the string itself (no copy).
+        var copy = self
+        let plain = copy.withUTF8 { b -> Bool in
+            for c in b where c >= 0x80 || (c >= 0x41 && c <= 0x5A) { return false }
+            return true
+        }
+        if plain { return self }
+        // The same as `lowercased()` (each scalar's lower-case mapping), but ASCII letters are
+        // mapped directly and only the scalars that change are looked up.
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 8)
+        for u in unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
+            } else if u.properties.changesWhenLowercased {
+                out.append(contentsOf: u.properties.lowercaseMapping.utf8)
+            } else {
+                out.append(contentsOf: UTF8.encode(u)!)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// Trims ASCII spaces and tabs (the format's notion of padding around link parts).
     public var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
+        var copy = self
+        let (lead, trail) = copy.withUTF8 { b -> (Int, Int) in
+            var lo = 0, hi = b.count
+            while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+            while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+            return (lo, b.count - hi)
+        }
+        if lead == 0 && trail == 0 { return self }
+        let u = utf8
+        return String(self[u.index(u.startIndex, offsetBy: lead)..<u.index(u.endIndex, offsetBy: -trail)])
+    }
+
+    /// True when the UTF-8 holds `byte` (`memchr`; the generic `contains` walks an iterator).
+    func containsByte(_ byte: UInt8) -> Bool {
+        var copy = self
+        return copy.withUTF8 { b in b.count > 0 && memchr(b.baseAddress!, Int32(byte), b.count) != nil }
     }
 }
 
 /// Percent-decodes a Markdown link destination (`my%20note.md`). Malformed escapes are kept.
 func percentDecode(_ s: String) -> String {
-    guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
+    guard s.containsByte(UInt8(ascii: "%")) else { return s }
     var out: [UInt8] = []
     let b = Array(s.utf8)
     var i = 0
@@ -163,6 +234,13 @@ extension String.UTF8View {
 }
 
 extension String.UTF8View {
+    /// True when the text ends in `.md`, in any case (`.MD`).
+    var hasMDSuffix: Bool {
+        var it = reversed().makeIterator()
+        guard let d = it.next(), let m = it.next(), let dot = it.next() else { return false }
+        return d | 0x20 == UInt8(ascii: "d") && m | 0x20 == UInt8(ascii: "m") && dot == UInt8(ascii: ".")
+    }
+
     /// False only when the text certainly holds no `isTerminalControl` scalar: every byte is
     /// printable ASCII or starts a scalar that cannot be one (a quick test on the bytes).
     var mayHoldTerminalControl: Bool {

@@ -65,27 +65,33 @@ public struct Vault: Sendable {
         let attachmentFiles = files.filter { !$0.isNote }
         timings.scan = monotonicSeconds() - started
 
-        // Read and parse every note in parallel.
-        let parsed = parallelMap(noteFiles, progress: progress) { file -> (Note, String?) in
-            if let note = reuse?(file.path) { return (note, nil) }
+        // Read and parse every note in parallel. A file that cannot be read is an empty note
+        // and its reason is kept (each task writes only its own slot).
+        let failures = UnsafeSendable(UnsafeMutableBufferPointer<String?>.allocate(capacity: noteFiles.count))
+        failures.value.initialize(repeating: nil)
+        defer { failures.value.deallocate() }
+        let notes = parallelMap(Array(noteFiles.indices), progress: progress) { i -> Note in
+            let file = noteFiles[i]
+            if let note = reuse?(file.path) { return note }
             switch reader(file.absolutePath) {
-            case let .success(bytes): return (makeNote(file.path, NoteParser.parse(bytes)), nil)
-            case let .failure(failure): return (makeNote(file.path, ParsedNote()), failure.message)
+            case let .success(bytes): return makeNote(file.path, NoteParser.parse(bytes))
+            case let .failure(failure):
+                failures.value[i] = failure.message
+                return makeNote(file.path, ParsedNote())
             }
         }
         var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
-        for (file, (_, failure)) in zip(noteFiles, parsed) {
+        for (file, failure) in zip(noteFiles, failures.value) {
             if let failure {
                 diagnostics.append(Diagnostic(kind: .unreadable, path: file.path, message: "cannot read: \(failure)"))
             }
         }
-        let notes = parsed.map(\.0)
         let attachments = attachmentFiles.map { f -> Attachment in
             let (folder, name) = splitPath(f.path)
             return Attachment(path: f.path, name: name, folder: folder)
         }
         timings.parse = monotonicSeconds() - started - timings.scan
-        return build(root: root, notes: notes, attachments: attachments, extraDiagnostics: diagnostics,
+        return build(root: root, notes: consume notes, attachments: attachments, extraDiagnostics: diagnostics,
                      started: started, timings: timings)
     }
 
@@ -98,13 +104,13 @@ public struct Vault: Sendable {
     /// (a byte order mark, invalid UTF-8 and NUL bytes included): `[path: bytes]`.
     public static func make(files sources: [String: [UInt8]], attachments: [String] = [], root: String = "") -> Vault {
         let started = monotonicSeconds()
-        let paths = sources.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let paths = sources.keys.sorted { $0.utf8Precedes($1) }
         let notes = paths.map { makeNote($0, NoteParser.parse(sources[$0]!)) }
         let atts = attachments.sorted().map { p -> Attachment in
             let (folder, name) = splitPath(p)
             return Attachment(path: p, name: name, folder: folder)
         }
-        return build(root: root, notes: notes, attachments: atts, extraDiagnostics: [], started: started,
+        return build(root: root, notes: consume notes, attachments: atts, extraDiagnostics: [], started: started,
                      timings: LoadTimings())
     }
 
@@ -126,7 +132,7 @@ public struct Vault: Sendable {
             byteCount: p.text.utf8.count)
     }
 
-    private static func build(root: String, notes inputNotes: [Note], attachments: [Attachment],
+    private static func build(root: String, notes inputNotes: consuming [Note], attachments: [Attachment],
                               extraDiagnostics: [Diagnostic], started: Double, timings: LoadTimings) -> Vault {
         var timings = timings
         let resolveStarted = monotonicSeconds()
@@ -142,7 +148,6 @@ public struct Vault: Sendable {
         // Resolve every link; notes are independent, so this runs in parallel. Unresolved
         // links get their ghost key here and their ghost number below, in note order.
         let resolved = resolveLinks(notes, files: files, aliasIndex: aliasIndex)
-        for i in notes.indices { notes[i].links = resolved[i].links }
 
         var ghosts: [Ghost] = []
         var ghostIndex: [String: Int] = [:]
@@ -150,14 +155,18 @@ public struct Vault: Sendable {
         var attachmentBacklinks = [[LinkRef]](repeating: [], count: attachments.count)
         var ghostBacklinks: [[LinkRef]] = []
         for i in notes.indices {
-            var keys = resolved[i].ghostKeys.makeIterator()
-            for k in notes[i].links.indices {
+            for (k, r) in resolved[i].enumerated() {
                 let ref = LinkRef(note: i, link: k)
-                switch notes[i].links[k].destination {
+                notes[i].links[k].destination = r.destination
+                notes[i].links[k].escapesVault = r.escapesVault
+                notes[i].links[k].subpathFound = r.subpathFound
+                notes[i].links[k].aliasOf = r.aliasOf
+                if !r.alternatives.isEmpty { notes[i].links[k].alternatives = r.alternatives }
+                switch r.destination {
                 case let .note(t): backlinks[t].append(ref)
                 case let .attachment(t): attachmentBacklinks[t].append(ref)
                 case .ghost:
-                    let key = keys.next()!
+                    let key = r.ghostKey!
                     let g: Int
                     if let existing = ghostIndex[key] {
                         g = existing
@@ -191,32 +200,43 @@ public struct Vault: Sendable {
         return vault
     }
 
-    /// Every note's links with their destinations, alternatives, subpath check and alias
-    /// owner set; unresolved links point at `.ghost(-1)` and their folded keys are listed in
-    /// order, for numbering.
-    private static func resolveLinks(_ notes: [Note], files: FileIndex, aliasIndex: [String: [Int]])
-        -> [(links: [Link], ghostKeys: [String])] {
-        parallelMap(Array(notes.indices), progress: nil) { i in
-            var links = notes[i].links
-            var keys: [String] = []
-            for k in links.indices {
-                let r = links[k].path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(links[k].path, from: notes[i].folder)
-                links[k].escapesVault = r.escapesVault
-                if !r.alternatives.isEmpty { links[k].alternatives = r.alternatives }
+    /// What resolution found for one link, applied to the note's own link afterwards (so no
+    /// link is copied): the destination (`.ghost(-1)` until ghosts are numbered), the files the
+    /// shortest-path rule passed over, the subpath check and the alias owner.
+    struct Resolved {
+        var destination: Destination
+        var alternatives: [Destination]
+        var subpathFound: Bool
+        var escapesVault: Bool
+        var aliasOf: Int?
+        /// For an unresolved link, its ghost key.
+        var ghostKey: String?
+    }
+
+    /// Every note's links resolved, in parallel; notes are read in place through a buffer.
+    private static func resolveLinks(_ notes: [Note], files: FileIndex, aliasIndex: [String: [Int]]) -> [[Resolved]] {
+        notes.withUnsafeBufferPointer { buffer in
+        let notes = UnsafeSendable(buffer)
+        return parallelMap(Array(buffer.indices), progress: nil) { i -> [Resolved] in
+            let note = notes.value.baseAddress! + i
+            return note.pointee.links.map { link -> Resolved in
+                let r = link.path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(link.path, from: note.pointee.folder)
+                var out = Resolved(destination: .ghost(-1), alternatives: r.alternatives, subpathFound: true,
+                                   escapesVault: r.escapesVault, aliasOf: nil, ghostKey: nil)
                 switch r.destination {
                 case let .note(t)?:
-                    links[k].destination = .note(t)
-                    if !links[k].subpath.isEmpty { links[k].subpathFound = notes[t].has(subpath: links[k]) }
+                    out.destination = .note(t)
+                    if !link.subpath.isEmpty { out.subpathFound = notes.value[t].has(subpath: link) }
                 case let .attachment(t)?:
-                    links[k].destination = .attachment(t)
+                    out.destination = .attachment(t)
                 case .ghost?, nil:
-                    let key = links[k].path.folded
-                    keys.append(key)
-                    links[k].destination = .ghost(-1)
-                    if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) { links[k].aliasOf = owners[0] }
+                    let key = link.path.folded
+                    out.ghostKey = key
+                    if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) { out.aliasOf = owners[0] }
                 }
+                return out
             }
-            return (links, keys)
+        }
         }
     }
 

@@ -137,4 +137,14 @@ struct LinkTests {
         #expect(HeadingMatch.foldASCII("Café") == nil)
         #expect(HeadingMatch.fold("Über  den Fluss!") == "über den fluss")
     }
+
+    @Test("folding a name for comparison is exactly Swift's lower-casing, on any script")
+    func foldedIsLowercased() {
+        var rng = SplitMix64(seed: 9)
+        let pieces = ["a", "Z", "é", "É", "İ", "ß", "ẞ", "Σ", "ς", "Ǆ", "ǅ", "菌", "🌲", "Ω", "K", "ﬃ", " ", "-", "Ⅻ", "Ａ", "\u{301}"]
+        for _ in 0..<3_000 {
+            let text = (0..<Int(rng.next() % 6)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(text.folded == text.lowercased(), "\(text.debugDescription)")
+        }
+    }
 }
