@@ -208,11 +208,7 @@ enum MaskBuilder {
                 break
             }
             // Most bytes open nothing: skip to the next that may (`\ ` % < $`).
-            i = b.withUnsafeBufferPointer { p in
-                var j = i
-                while j < end, !mayOpen(p[j]) { j += 1 }
-                return j
-            }
+            i = b.withUnsafeBufferPointer { p in skipInert(p, from: i, end: end) }
             if i == end { return }
             let c = b[i]
             if c == backslash {
@@ -260,6 +256,28 @@ enum MaskBuilder {
             }
             i += 1
         }
+    }
+
+    /// The first byte at or after `from` that may open an inline construct (`mayOpen`), or
+    /// `end`. Eight bytes at a time: a word holds none of the five when no byte of it equals
+    /// any of them (the classic "has a zero byte" test after XOR with each repeated).
+    private static func skipInert(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        var j = from
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByte(_ w: UInt64, _ c: UInt8) -> Bool {
+            let x = w ^ (ones &* UInt64(c))
+            return (x &- ones) & ~x & highs != 0
+        }
+        let raw = UnsafeRawPointer(p.baseAddress!)
+        while j + 8 <= end {
+            let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            if hasByte(w, backslash) || hasByte(w, backtick) || hasByte(w, percent) || hasByte(w, lt) || hasByte(w, dollar) {
+                break
+            }
+            j += 8
+        }
+        while j < end, !mayOpen(p[j]) { j += 1 }
+        return j
     }
 
     /// True for the bytes that can start an inline construct: `\\`, `` ` ``, `%`, `<`, `$`.

@@ -109,7 +109,8 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
                                       message: "invalid frontmatter: \(e.message); the note's properties are ignored"))
             }
             for link in note.links {
-                let written = link.kind == .markdown ? "(\(link.target))" : "[[\(link.target)]]"
+                // Spelled out only for a link that has a problem (most have none).
+                var written: String { link.kind == .markdown ? "(\(link.target))" : "[[\(link.target)]]" }
                 let at = (line: link.line, column: link.column)
                 switch link.destination {
                 case .ghost:

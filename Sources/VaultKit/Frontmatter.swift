@@ -204,10 +204,13 @@ public enum Frontmatter {
 /// The YAML 1.2 core schema's non-string plain scalars, as Obsidian reads them.
 enum YAMLCore {
     static func isNull(_ s: String) -> Bool {
-        s == "null" || s == "Null" || s == "NULL" || s == "~"
+        let n = s.utf8.count
+        return (n == 4 && (s == "null" || s == "Null" || s == "NULL")) || (n == 1 && s == "~")
     }
 
     static func isBool(_ s: String) -> Bool {
+        let n = s.utf8.count
+        guard n == 4 || n == 5 else { return false }
         switch s {
         case "true", "True", "TRUE", "false", "False", "FALSE": return true
         default: return false
@@ -215,8 +218,10 @@ enum YAMLCore {
     }
 
     static func isNumber(_ s: String) -> Bool {
+        // A number starts with a sign, a digit or a dot: most text is rejected at once.
+        guard let c = s.utf8.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                || (c >= 0x30 && c <= 0x39) else { return false }
         let b = Array(s.utf8)
-        if b.isEmpty { return false }
         switch s {
         case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
              ".nan", ".NaN", ".NAN":

@@ -54,8 +54,19 @@ public struct Link: Sendable, Equatable {
             self.path = target
             self.subpath = []
         } else {
-            var parts = target.utf8.split(separator: UInt8(ascii: "#"), omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
+            // Split at every `#` (by byte offsets: the generic split is slow), parts trimmed.
+            var parts: [String] = []
+            let u = target.utf8
+            var start = u.startIndex
+            var i = start
+            while i != u.endIndex {
+                if u[i] == UInt8(ascii: "#") {
+                    parts.append(String(target[start..<i]).trimmingSpaces)
+                    start = u.index(after: i)
+                }
+                i = u.index(after: i)
+            }
+            parts.append(String(target[start...]).trimmingSpaces)
             self.path = parts.removeFirst()
             self.subpath = parts.filter { !$0.isEmpty }
         }
@@ -117,8 +128,15 @@ public struct Note: Sendable {
         self.folder = folder
         self.aliases = aliases
         self.tagOccurrences = tagOccurrences
-        var seen = Set<String>()
-        self.tags = tagOccurrences.compactMap { seen.insert($0.name.folded).inserted ? $0.name : nil }
+        // A note has a few tags: comparing folded names beats hashing them.
+        var seen: [String] = [], tags: [String] = []
+        seen.reserveCapacity(tagOccurrences.count)
+        tags.reserveCapacity(tagOccurrences.count)
+        for t in tagOccurrences {
+            let key = t.name.folded
+            if !seen.contains(key) { seen.append(key); tags.append(t.name) }
+        }
+        self.tags = tags
         self.properties = properties
         self.frontmatterError = frontmatterError
         self.hasFrontmatter = hasFrontmatter

@@ -192,17 +192,17 @@ enum NoteParser {
 
     // MARK: Properties
 
-    private static func property(_ note: ParsedNote, _ names: String...) -> Property? {
-        for name in names {
-            if let p = note.properties.first(where: { $0.key.folded == name }) { return p }
-        }
-        return nil
-    }
-
     private static func readProperties(_ note: inout ParsedNote) {
-        if let t = property(note, "title")?.value.text, !t.isEmpty { note.title = t }
+        let keys = note.properties.map { $0.key.folded }
+        func property(_ names: String...) -> Property? {
+            for name in names {
+                if let k = keys.firstIndex(of: name) { return note.properties[k] }
+            }
+            return nil
+        }
+        if let t = property("title")?.value.text, !t.isEmpty { note.title = t }
 
-        if let p = property(note, "aliases", "alias") {
+        if let p = property("aliases", "alias") {
             var seen = Set<String>()
             let items: [PropertyValue]
             if case let .list(l) = p.value { items = l } else { items = [p.value] }
@@ -212,13 +212,13 @@ enum NoteParser {
             }
         }
 
-        if let p = property(note, "tags", "tag") {
+        if let p = property("tags", "tag") {
             var names: [String] = []
             switch p.value {
             case let .list(items):
                 for item in items where item.isString {
                     guard let s = item.text?.trimmingSpaces else { continue }
-                    if s.contains(where: { $0 == " " || $0 == "\t" }) { continue }
+                    if s.containsByte(0x20) || s.containsByte(0x09) { continue }
                     names.append(s)
                 }
             case .scalar:

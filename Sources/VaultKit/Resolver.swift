@@ -86,7 +86,7 @@ struct FileIndex: Sendable {
 
     /// A vault path as written (folded), with or without `.md`.
     func exact(_ folded: String) -> Destination? {
-        if folded.utf8.hasMDSuffix, let i = notesByID[String(folded.dropLast(3))] { return .note(i) }
+        if folded.utf8.hasMDSuffix, let i = notesByID[folded.droppingLastBytes(3)] { return .note(i) }
         if let i = notesByID[folded] { return .note(i) }
         if let i = attachmentsByPath[folded] { return .attachment(i) }
         return nil
@@ -105,10 +105,23 @@ struct FileIndex: Sendable {
             return Resolution(destination: exact(raw.folded))
         }
         let folded = raw.folded
+        // The usual link, a bare name (`[[trust]]`): one look-up by name answers the exact
+        // rule too, since an exact match must then be a file at the root.
+        if !folded.utf8.hasMDSuffix, !folded.containsByte(UInt8(ascii: "/")) {
+            guard let candidates = byName[folded] else { return Resolution() }
+            let atRoot = { (d: Destination) -> Bool in self.folder(of: d).isEmpty }
+            if let note = candidates.first(where: { if case .note = $0 { return atRoot($0) }; return false }) {
+                return Resolution(destination: note)
+            }
+            if let file = candidates.first(where: { if case .attachment = $0 { return atRoot($0) }; return false }) {
+                return Resolution(destination: file)
+            }
+            return choose(among: candidates, from: sourceFolder)
+        }
         if let d = exact(folded) { return Resolution(destination: d) }
 
         let isNoteOnly = folded.utf8.hasMDSuffix
-        let stem = isNoteOnly ? String(folded.dropLast(3)) : folded
+        let stem = isNoteOnly ? folded.droppingLastBytes(3) : folded
         let slash = stem.utf8.lastIndex(of: UInt8(ascii: "/"))
         let name = slash.map { String(stem[stem.utf8.index(after: $0)...]) } ?? stem
         guard var candidates = byName[name] else { return Resolution() }
@@ -117,6 +130,12 @@ struct FileIndex: Sendable {
             let suffix = "/" + stem
             candidates = candidates.filter { key(of: $0).hasSuffix(suffix) }
         }
+        return choose(among: candidates, from: sourceFolder)
+    }
+
+    /// Obsidian's tie-breaks among the files a link's name matches: the only one, else one in
+    /// the source note's folder, else the shortest path (then byte order), the rest noted.
+    private func choose(among candidates: [Destination], from sourceFolder: String) -> Resolution {
         switch candidates.count {
         case 0: return Resolution()
         case 1: return Resolution(destination: candidates[0])
@@ -160,9 +179,16 @@ enum HeadingMatch {
     static func foldUnicode(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for u in s.lowercased().unicodeScalars {
-            let p = u.properties
-            if p.isAlphabetic || p.numericType != nil || p.isEmoji && u.value > 0xFF {
+        for u in s.folded.unicodeScalars {
+            let v = u.value
+            let keep: Bool
+            if v < 0x80 {
+                keep = (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A)
+            } else {
+                let p = u.properties
+                keep = p.isAlphabetic || p.numericType != nil || p.isEmoji && v > 0xFF
+            }
+            if keep {
                 if pendingSpace && !out.isEmpty { out.append(" ") }
                 pendingSpace = false
                 out.append(u)

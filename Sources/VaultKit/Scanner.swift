@@ -95,9 +95,9 @@ enum Scanner {
                     if stat(abs, &s) == 0, !visited.insert(FileKey(s)).inserted { continue }
                     subfolders.append((abs, rel))
                 } else if type == UInt8(DT_REG) {
-                    let isNote = name.utf8.count > 3 && name.lowercased().hasSuffix(".md")
+                    let isNote = name.utf8.count > 3 && name.utf8.hasMDSuffix
                     files.append(ScannedFile(path: rel, absolutePath: abs, isNote: isNote))
-                } else if name.utf8.count > 3, name.lowercased().hasSuffix(".md") {
+                } else if name.utf8.count > 3, name.utf8.hasMDSuffix {
                     // A pipe, socket or device named like a note: reading it could block
                     // forever or never end.
                     issues.append(ScanIssue(kind: .notAFile, path: rel, detail: "a \(kindName(abs))"))

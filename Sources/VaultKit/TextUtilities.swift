@@ -188,6 +188,12 @@ extension String {
         return String(self[u.index(u.startIndex, offsetBy: lead)..<u.index(u.endIndex, offsetBy: -trail)])
     }
 
+    /// The string without its last `n` bytes, which must end a scalar (`.md`).
+    func droppingLastBytes(_ n: Int) -> String {
+        let u = utf8
+        return String(self[..<u.index(u.endIndex, offsetBy: -n)])
+    }
+
     /// True when the UTF-8 holds `byte` (`memchr`; the generic `contains` walks an iterator).
     func containsByte(_ byte: UInt8) -> Bool {
         var copy = self

@@ -115,13 +115,14 @@ public struct Vault: Sendable {
     }
 
     static func splitPath(_ path: String) -> (folder: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
-        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+        let u = path.utf8
+        guard let slash = u.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        return (String(path[..<slash]), String(path[u.index(after: slash)...]))
     }
 
     private static func makeNote(_ path: String, _ p: ParsedNote) -> Note {
         let (folder, fileName) = splitPath(path)
-        let name = fileName.count > 3 ? String(fileName.dropLast(3)) : fileName
+        let name = fileName.utf8.hasMDSuffix && fileName.utf8.count > 3 ? fileName.droppingLastBytes(3) : fileName
         let id = folder.isEmpty ? name : folder + "/" + name
         return Note(
             id: id, path: path, name: name, title: p.title ?? name, folder: folder,
@@ -305,21 +306,18 @@ func parallelMap<T: Sendable, R>(_ items: [T], progress: (@Sendable (Int, Int) -
                                  _ body: @Sendable (T) -> R) -> [R] {
     let n = items.count
     guard n > 0 else { return [] }
-    let results = UnsafeMutableBufferPointer<R>.allocate(capacity: n)
-    defer { results.deallocate() }
-    let box = UnsafeSendable(results)
     let counter = ProgressCounter()
     let chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        let lo = c * n / chunks, hi = (c + 1) * n / chunks
-        for i in lo..<hi {
-            (box.value.baseAddress! + i).initialize(to: body(items[i]))
+    // Each task initialises its own slots of the result in place: nothing is copied after.
+    return [R](unsafeUninitializedCapacity: n) { buffer, count in
+        let box = UnsafeSendable(buffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * n / chunks, hi = (c + 1) * n / chunks
+            for i in lo..<hi { (box.value + i).initialize(to: body(items[i])) }
+            if let progress { progress(counter.add(hi - lo), n) }
         }
-        if let progress { progress(counter.add(hi - lo), n) }
+        count = n
     }
-    let out = Array(results)
-    _ = results.baseAddress.map { $0.deinitialize(count: n) }
-    return out
 }
 
 struct UnsafeSendable<T>: @unchecked Sendable {
