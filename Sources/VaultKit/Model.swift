@@ -178,6 +178,10 @@ public struct Note: Sendable {
 
     /// True when the note has the heading chain or block a link's subpath names.
     func has(subpath link: Link) -> Bool {
+        Self.has(subpath: link, headings: headings, blockIDs: blockIDs)
+    }
+
+    static func has(subpath link: Link, headings: [Heading], blockIDs: [BlockID]) -> Bool {
         if let block = link.blockReference {
             let wanted = block.folded
             return blockIDs.contains { $0.id.folded == wanted }

@@ -18,7 +18,12 @@ public struct Vault: Sendable {
     public let ghostBacklinks: [[LinkRef]]
     /// The nested tag tree: a root without a name whose children are the top-level tags.
     public let tagTree: TagNode
-    public let diagnostics: [Diagnostic]
+    /// Every problem `check` reports, sorted by place. Found on first use (`check`, `stats`):
+    /// reading and browsing never need them, so a load does not pay for them.
+    public var diagnostics: [Diagnostic] { problems.all(of: self) }
+    /// What the scan and the reads found (unreadable files, skipped links), known at load.
+    let loadProblems: [Diagnostic]
+    private let problems: LazyDiagnostics
     /// Seconds spent loading (scan, read, parse, resolve, index).
     public let loadSeconds: Double
     /// Where the load time went.
@@ -46,7 +51,7 @@ public struct Vault: Sendable {
     public static func reload(_ previous: Vault, changed: Set<String>) throws(VaultError) -> Vault {
         var old: [String: Note] = [:]
         for n in previous.notes where old[n.path] == nil { old[n.path] = n }
-        let unreadable = Set(previous.diagnostics.filter { $0.kind == .unreadable }.map(\.path))
+        let unreadable = Set(previous.loadProblems.filter { $0.kind == .unreadable }.map(\.path))
         let reusable = old.filter { !changed.contains($0.key) && !unreadable.contains($0.key) }
         return try load(at: previous.root, progress: nil, reader: Scanner.read) { path in
             reusable[path]?.clearingResolution()
@@ -148,7 +153,7 @@ public struct Vault: Sendable {
 
         // Resolve every link; notes are independent, so this runs in parallel. Unresolved
         // links get their ghost key here and their ghost number below, in note order.
-        let resolved = resolveLinks(notes, files: files, aliasIndex: aliasIndex)
+        let ghostKeys = resolveLinks(&notes, files: files, aliasIndex: aliasIndex)
 
         var ghosts: [Ghost] = []
         var ghostIndex: [String: Int] = [:]
@@ -156,18 +161,14 @@ public struct Vault: Sendable {
         var attachmentBacklinks = [[LinkRef]](repeating: [], count: attachments.count)
         var ghostBacklinks: [[LinkRef]] = []
         for i in notes.indices {
-            for (k, r) in resolved[i].enumerated() {
+            var keys = ghostKeys[i].makeIterator()
+            for k in notes[i].links.indices {
                 let ref = LinkRef(note: i, link: k)
-                notes[i].links[k].destination = r.destination
-                notes[i].links[k].escapesVault = r.escapesVault
-                notes[i].links[k].subpathFound = r.subpathFound
-                notes[i].links[k].aliasOf = r.aliasOf
-                if !r.alternatives.isEmpty { notes[i].links[k].alternatives = r.alternatives }
-                switch r.destination {
+                switch notes[i].links[k].destination {
                 case let .note(t): backlinks[t].append(ref)
                 case let .attachment(t): attachmentBacklinks[t].append(ref)
                 case .ghost:
-                    let key = r.ghostKey!
+                    let key = keys.next()!
                     let g: Int
                     if let existing = ghostIndex[key] {
                         g = existing
@@ -186,58 +187,51 @@ public struct Vault: Sendable {
         let indexStarted = monotonicSeconds()
 
         let tagTree = TagNode.build(notes)
-        var vault = Vault(
-            root: root, notes: notes, attachments: attachments, ghosts: ghosts, backlinks: backlinks,
-            attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
-            diagnostics: [], loadSeconds: 0, timings: timings, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
-        let diagnostics = extraDiagnostics + Diagnostic.collect(vault)
         timings.index = monotonicSeconds() - indexStarted
         timings.total = monotonicSeconds() - started
-        vault = Vault(
+        return Vault(
             root: root, notes: notes, attachments: attachments, ghosts: ghosts, backlinks: backlinks,
             attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
-            diagnostics: diagnostics.sorted(), loadSeconds: timings.total, timings: timings, files: files,
-            aliasIndex: aliasIndex, ghostIndex: ghostIndex)
-        return vault
+            loadProblems: extraDiagnostics, problems: LazyDiagnostics(), loadSeconds: timings.total,
+            timings: timings, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
     }
 
-    /// What resolution found for one link, applied to the note's own link afterwards (so no
-    /// link is copied): the destination (`.ghost(-1)` until ghosts are numbered), the files the
-    /// shortest-path rule passed over, the subpath check and the alias owner.
-    struct Resolved {
-        var destination: Destination
-        var alternatives: [Destination]
-        var subpathFound: Bool
-        var escapesVault: Bool
-        var aliasOf: Int?
-        /// For an unresolved link, its ghost key.
-        var ghostKey: String?
-    }
-
-    /// Every note's links resolved, in parallel; notes are read in place through a buffer.
-    private static func resolveLinks(_ notes: [Note], files: FileIndex, aliasIndex: [String: [Int]]) -> [[Resolved]] {
-        notes.withUnsafeBufferPointer { buffer in
-        let notes = UnsafeSendable(buffer)
-        return parallelMap(Array(buffer.indices), progress: nil) { i -> [Resolved] in
-            let note = notes.value.baseAddress! + i
-            return note.pointee.links.map { link -> Resolved in
-                let r = link.path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(link.path, from: note.pointee.folder)
-                var out = Resolved(destination: .ghost(-1), alternatives: r.alternatives, subpathFound: true,
-                                   escapesVault: r.escapesVault, aliasOf: nil, ghostKey: nil)
-                switch r.destination {
-                case let .note(t)?:
-                    out.destination = .note(t)
-                    if !link.subpath.isEmpty { out.subpathFound = notes.value[t].has(subpath: link) }
-                case let .attachment(t)?:
-                    out.destination = .attachment(t)
-                case .ghost?, nil:
-                    let key = link.path.folded
-                    out.ghostKey = key
-                    if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) { out.aliasOf = owners[0] }
+    /// Resolves every note's links in place, in parallel: each task writes only its own note's
+    /// links, and reads other notes' headings and block ids from copies made first. Returns,
+    /// per note, the ghost key of each unresolved link in order (their ghost numbers are
+    /// given afterwards, in note order).
+    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, aliasIndex: [String: [Int]]) -> [[String]] {
+        let headings = notes.map(\.headings), blockIDs = notes.map(\.blockIDs)
+        let folders = notes.map(\.folder)
+        return notes.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            return parallelMap(Array(buffer.indices), progress: nil) { i -> [String] in
+                var keys: [String] = []
+                let note = base.value + i
+                for k in note.pointee.links.indices {
+                    let link = note.pointee.links[k]
+                    let r = link.path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(link.path, from: folders[i])
+                    note.pointee.links[k].escapesVault = r.escapesVault
+                    if !r.alternatives.isEmpty { note.pointee.links[k].alternatives = r.alternatives }
+                    switch r.destination {
+                    case let .note(t)?:
+                        note.pointee.links[k].destination = .note(t)
+                        if !link.subpath.isEmpty {
+                            note.pointee.links[k].subpathFound = Note.has(subpath: link, headings: headings[t], blockIDs: blockIDs[t])
+                        }
+                    case let .attachment(t)?:
+                        note.pointee.links[k].destination = .attachment(t)
+                    case .ghost?, nil:
+                        let key = link.path.folded
+                        keys.append(key)
+                        note.pointee.links[k].destination = .ghost(-1)
+                        if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) {
+                            note.pointee.links[k].aliasOf = owners[0]
+                        }
+                    }
                 }
-                return out
+                return keys
             }
-        }
         }
     }
 
@@ -288,6 +282,23 @@ public struct Vault: Sendable {
     }
 }
 
+/// A vault's diagnostics, collected once on first use (any thread) and kept.
+final class LazyDiagnostics: @unchecked Sendable {
+    private var cached: [Diagnostic]?
+    private var lock = pthread_mutex_t()
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func all(of vault: Vault) -> [Diagnostic] {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        if let cached { return cached }
+        let found = (vault.loadProblems + Diagnostic.collect(vault)).sorted()
+        cached = found
+        return found
+    }
+}
+
 /// Seconds spent in each phase of a load.
 public struct LoadTimings: Sendable, Codable {
     /// Walking the folders.
@@ -296,7 +307,7 @@ public struct LoadTimings: Sendable, Codable {
     public var parse = 0.0
     /// Resolving links and building backlinks.
     public var resolve = 0.0
-    /// Tag tree and diagnostics.
+    /// The tag tree.
     public var index = 0.0
     public var total = 0.0
 }
