@@ -38,7 +38,8 @@ public struct TagNode: Sendable {
         }
     }
 
-    static func build(_ notes: [Note]) -> TagNode {
+    /// The tree of the tags of every note (`tags[i]`: note i's tags, as `Note.tags`).
+    static func build(_ tags: [[String]]) -> TagNode {
         final class Builder {
             var name: String
             var path: String
@@ -60,8 +61,8 @@ public struct TagNode: Sendable {
         // the tree is then built once per distinct tag, not once per occurrence.
         var order: [String] = []
         var notesByTag: [String: [Int]] = [:]
-        for (i, note) in notes.enumerated() {
-            for tag in note.tags {
+        for (i, noteTags) in tags.enumerated() {
+            for tag in noteTags {
                 if notesByTag[tag] == nil { order.append(tag) }
                 notesByTag[tag, default: []].append(i)
             }

@@ -68,7 +68,17 @@ public struct Vault: Sendable {
         let (files, scanIssues) = try Scanner.scan(root: root)
         let noteFiles = files.filter(\.isNote)
         let attachmentFiles = files.filter { !$0.isNote }
+        let attachments = attachmentFiles.map { f -> Attachment in
+            let (folder, name) = splitPath(f.path)
+            return Attachment(path: f.path, name: name, folder: folder)
+        }
         timings.scan = monotonicSeconds() - started
+
+        // The file index needs only the paths: build it while the notes are parsed.
+        let index = Deferred {
+            FileIndex(notes: noteFiles.map { f in let n = noteNames(f.path); return (n.id, f.path, n.name, n.folder) },
+                      attachments: attachments.map { ($0.path, $0.name, $0.folder) })
+        }
 
         // Read and parse every note in parallel. A file that cannot be read is an empty note
         // and its reason is kept (each task writes only its own slot).
@@ -91,13 +101,9 @@ public struct Vault: Sendable {
                 diagnostics.append(Diagnostic(kind: .unreadable, path: file.path, message: "cannot read: \(failure)"))
             }
         }
-        let attachments = attachmentFiles.map { f -> Attachment in
-            let (folder, name) = splitPath(f.path)
-            return Attachment(path: f.path, name: name, folder: folder)
-        }
         timings.parse = monotonicSeconds() - started - timings.scan
         return build(root: root, notes: consume notes, attachments: attachments, extraDiagnostics: diagnostics,
-                     started: started, timings: timings)
+                     files: index.value, started: started, timings: timings)
     }
 
     /// Builds a vault from notes given as text (for tests and tools): `[path: contents]`.
@@ -125,10 +131,15 @@ public struct Vault: Sendable {
         return (String(path[..<slash]), String(path[u.index(after: slash)...]))
     }
 
-    private static func makeNote(_ path: String, _ p: ParsedNote) -> Note {
+    /// A note's id (path without `.md`), name (file name without `.md`) and folder.
+    private static func noteNames(_ path: String) -> (id: String, name: String, folder: String) {
         let (folder, fileName) = splitPath(path)
         let name = fileName.utf8.hasMDSuffix && fileName.utf8.count > 3 ? fileName.droppingLastBytes(3) : fileName
-        let id = folder.isEmpty ? name : folder + "/" + name
+        return (folder.isEmpty ? name : folder + "/" + name, name, folder)
+    }
+
+    private static func makeNote(_ path: String, _ p: ParsedNote) -> Note {
+        let (id, name, folder) = noteNames(path)
         return Note(
             id: id, path: path, name: name, title: p.title ?? name, folder: folder,
             aliases: p.aliases, tagOccurrences: p.tags, properties: p.properties,
@@ -139,11 +150,12 @@ public struct Vault: Sendable {
     }
 
     private static func build(root: String, notes inputNotes: consuming [Note], attachments: [Attachment],
-                              extraDiagnostics: [Diagnostic], started: Double, timings: LoadTimings) -> Vault {
+                              extraDiagnostics: [Diagnostic], files prepared: FileIndex? = nil,
+                              started: Double, timings: LoadTimings) -> Vault {
         var timings = timings
         let resolveStarted = monotonicSeconds()
         var notes = inputNotes
-        let files = FileIndex(
+        let files = prepared ?? FileIndex(
             notes: notes.map { ($0.id, $0.path, $0.name, $0.folder) },
             attachments: attachments.map { ($0.path, $0.name, $0.folder) })
         var aliasIndex: [String: [Int]] = [:]
@@ -153,6 +165,9 @@ public struct Vault: Sendable {
 
         // Resolve every link; notes are independent, so this runs in parallel. Unresolved
         // links get their ghost key here and their ghost number below, in note order.
+        // The tag tree needs only each note's tags: built while the links are resolved.
+        let noteTags = notes.map(\.tags)
+        let tree = Deferred { TagNode.build(noteTags) }
         let ghostKeys = resolveLinks(&notes, files: files, aliasIndex: aliasIndex)
 
         var ghosts: [Ghost] = []
@@ -186,7 +201,7 @@ public struct Vault: Sendable {
         timings.resolve = monotonicSeconds() - resolveStarted
         let indexStarted = monotonicSeconds()
 
-        let tagTree = TagNode.build(notes)
+        let tagTree = tree.value
         timings.index = monotonicSeconds() - indexStarted
         timings.total = monotonicSeconds() - started
         return Vault(
@@ -279,6 +294,25 @@ public struct Vault: Sendable {
                 return false
             }
         }
+    }
+}
+
+/// A value computed on another thread from the moment it is made; `value` waits for it.
+final class Deferred<T>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async { [self] in
+            result = work()
+            done.signal()
+        }
+    }
+
+    /// Waits for the value; call once.
+    var value: T {
+        done.wait()
+        return result!
     }
 }
 
