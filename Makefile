@@ -8,7 +8,7 @@ VAULT       ?= vault
 # rendering Markdown, tmux for the browser's end-to-end tests.
 DEB_PACKAGES := libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev tmux
 
-.PHONY: all deps build run test bench fuzz fuzz-build sanitize install uninstall clean
+.PHONY: all deps build run test bench fuzz fuzz-build sanitize docs-generated install uninstall clean
 
 all: build
 
@@ -79,12 +79,32 @@ sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build/tsan
 	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The man page comes from swift-argument-parser's generate-manual plugin, the shell
+# completions from `mycel --generate-completion-script`: both follow the commands' --help.
+MANDIR     := $(PREFIX)/share/man/man1
+BASHDIR    := $(PREFIX)/share/bash-completion/completions
+ZSHDIR     := $(PREFIX)/share/zsh/site-functions
+FISHDIR    := $(PREFIX)/share/fish/vendor_completions.d
+
+docs-generated: build
+	mkdir -p .build/man .build/completions
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual \
+	  --output-directory .build/man --authors "the mycel authors"
+	.build/release/mycel --generate-completion-script bash > .build/completions/mycel.bash
+	.build/release/mycel --generate-completion-script zsh > .build/completions/_mycel
+	.build/release/mycel --generate-completion-script fish > .build/completions/mycel.fish
+
+install: build docs-generated
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	install -m 755 .build/release/mycel $(DESTDIR)$(PREFIX)/bin/mycel
+	install -m 644 .build/man/mycel.1 $(DESTDIR)$(MANDIR)/mycel.1
+	install -m 644 .build/completions/mycel.bash $(DESTDIR)$(BASHDIR)/mycel
+	install -m 644 .build/completions/_mycel $(DESTDIR)$(ZSHDIR)/_mycel
+	install -m 644 .build/completions/mycel.fish $(DESTDIR)$(FISHDIR)/mycel.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mycel
+	rm -f $(DESTDIR)$(PREFIX)/bin/mycel $(DESTDIR)$(MANDIR)/mycel.1 $(DESTDIR)$(BASHDIR)/mycel \
+	  $(DESTDIR)$(ZSHDIR)/_mycel $(DESTDIR)$(FISHDIR)/mycel.fish
 
 clean:
 	rm -rf .build

@@ -128,11 +128,26 @@ extension Vault {
             backlinks: back, headings: n.headings.map(\.text))
     }
 
-    public func backlinkOut(_ ref: LinkRef) -> JSONShapes.BacklinkOut {
-        let n = notes[ref.note]
-        let l = n.links[ref.link]
-        return .init(from: n.id, path: n.path, kind: l.kind, line: l.line, column: l.column, target: l.target,
-                     context: n.lineText(l.line))
+    public func backlinkOut(_ ref: LinkRef) -> JSONShapes.BacklinkOut { backlinksOut([ref])[0] }
+
+    /// Many backlinks with their context lines, each source note read once.
+    public func backlinksOut(_ refs: [LinkRef]) -> [JSONShapes.BacklinkOut] {
+        let contexts = contextLines(of: refs)
+        return zip(refs, contexts).map { ref, context in
+            let n = notes[ref.note]
+            let l = n.links[ref.link]
+            return .init(from: n.id, path: n.path, kind: l.kind, line: l.line, column: l.column, target: l.target,
+                         context: context)
+        }
+    }
+
+    /// The line each link is written on, in the order given; each note is read once.
+    public func contextLines(of refs: [LinkRef]) -> [String] {
+        var wanted: [Int: Set<Int>] = [:]
+        for r in refs { wanted[r.note, default: []].insert(link(r).line) }
+        var texts: [Int: [Int: String]] = [:]
+        for (note, lines) in wanted { texts[note] = notes[note].lineTexts(lines) }
+        return refs.map { texts[$0.note]?[link($0).line] ?? "" }
     }
 
     public func tagsOut(_ node: TagNode) -> [JSONShapes.TagOut] {

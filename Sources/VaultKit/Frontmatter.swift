@@ -109,6 +109,12 @@ public enum Frontmatter {
 
     /// The general reader (every YAML shape), also the reference the fast one is tested against.
     static func parseWithYams(_ yaml: String, firstLine: Int, sites: inout [ScalarSite]) throws(FrontmatterError) -> [Property] {
+        // libyaml and Yams nest by recursion: a hostile block of thousands of `[` would
+        // exhaust the stack before any error. No real frontmatter nests this deep.
+        if let line = nestingTooDeep(yaml) {
+            throw FrontmatterError(line: line + firstLine - 1, column: 1,
+                                   message: "nested more than \(maxNesting) levels deep")
+        }
         let node: Node?
         do {
             // The basic resolver: every scalar stays text (we read raw strings, YAML 1.2 style),
@@ -136,6 +142,29 @@ public enum Frontmatter {
     private struct Context {
         let firstLine: Int
         var sites: [ScalarSite]
+        /// Values still allowed: aliases share nodes, so a few lines can stand for billions
+        /// of values ("billion laughs"); reading stops past this many.
+        var budget = maxValues
+    }
+
+    static let maxNesting = 200
+    static let maxValues = 100_000
+
+    /// The one-based line where flow brackets or block indentation first go deeper than
+    /// `maxNesting`, if they do.
+    private static func nestingTooDeep(_ yaml: String) -> Int? {
+        var depth = 0, line = 1
+        for c in yaml.utf8 {
+            switch c {
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maxNesting { return line }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            case 0x0A: line += 1
+            default: break
+            }
+        }
+        return nil
     }
 
     private static func properties(_ mapping: Node.Mapping, _ context: inout Context, key topKey: String?,
@@ -158,6 +187,11 @@ public enum Frontmatter {
 
     private static func value(_ node: Node, _ context: inout Context, key: String,
                               depth: Int) throws(FrontmatterError) -> PropertyValue {
+        context.budget -= 1
+        guard context.budget >= 0, depth <= maxNesting else {
+            throw FrontmatterError(line: (node.mark?.line ?? 1) + context.firstLine - 1, column: node.mark?.column ?? 1,
+                                   message: "more than \(maxValues) values or \(maxNesting) levels (YAML aliases that expand without end?)")
+        }
         switch node {
         case let .scalar(s):
             if s.style == .plain && (s.string.isEmpty || s.string == "~" || YAMLCore.isNull(s.string)) {

@@ -42,6 +42,12 @@ extension Vault {
     /// Resolves a NOTE argument: like a link from the vault root, then by exact title, then
     /// by alias, then as an unresolved link target; otherwise suggests the closest names.
     public func lookup(_ query: String) -> Lookup {
+        // An exact vault path comes first, spaces and all: a file may be named `  x  .md`.
+        switch files.exact(query.folded) {
+        case let .note(i)?: return .note(i, via: .link)
+        case let .attachment(i)?: return .attachment(i)
+        default: break
+        }
         let q = query.trimmingSpaces
         if let d = resolve(q) {
             switch d {

@@ -111,8 +111,10 @@ enum MentionSearch {
         for h in hits where h.start >= coveredUntil {
             coveredUntil = h.start + h.length
             let pos = lines.position(of: offsets[h.start], in: bytes)
+            // The line straight from the index: no walk from the top of the note per mention.
+            let context = decode(bytes, lines.range(ofLine: pos.line - 1, in: bytes))
             out.append(Mention(note: index, line: pos.line, column: pos.column, length: h.length,
-                               term: h.term, context: note.lineText(pos.line)))
+                               term: h.term, context: context))
         }
         return out
     }

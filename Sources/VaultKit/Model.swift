@@ -176,6 +176,30 @@ public struct Note: Sendable {
         return s
     }
 
+    /// The texts of many one-based lines at once, in one pass over the note (asking
+    /// `lineText` for each line of a note with 100,000 links would read it 100,000 times).
+    public func lineTexts(_ wanted: Set<Int>) -> [Int: String] {
+        guard let last = wanted.max(), last >= 1 else { return [:] }
+        var out: [Int: String] = [:]
+        var copy = text
+        copy.withUTF8 { b in
+            var line = 1, start = 0, i = 0
+            while i <= b.count, line <= last {
+                if i == b.count || b[i] == 0x0A {
+                    if wanted.contains(line) {
+                        var end = i
+                        if end > start, b[end - 1] == 0x0D { end -= 1 }
+                        out[line] = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+                    }
+                    line += 1
+                    start = i + 1
+                }
+                i += 1
+            }
+        }
+        return out
+    }
+
     /// True when the note has the heading chain or block a link's subpath names.
     func has(subpath link: Link) -> Bool {
         Self.has(subpath: link, headings: headings, blockIDs: blockIDs)

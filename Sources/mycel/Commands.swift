@@ -266,19 +266,18 @@ struct Backlinks: ParsableCommand {
             if options.json {
                 let ms = mentions ? found.map(v.mentionOut) : nil
                 return try printJSON(Output(note: v.path(of: dest), exists: !dest.isGhost,
-                                            backlinks: refs.map(v.backlinkOut), unlinkedMentions: ms))
+                                            backlinks: v.backlinksOut(refs), unlinkedMentions: ms))
             }
             if dest.isGhost { out("\(v.path(of: dest)) does not exist yet; wanted by:") }
             if refs.isEmpty { out("no backlinks to \(v.path(of: dest))") }
-            for r in refs {
-                let b = v.backlinkOut(r)
-                out("\(b.path):\(b.line):\(b.column): \(b.context.trimmingCharacters(in: .whitespaces))")
+            for b in v.backlinksOut(refs) {
+                out("\(b.path):\(b.line):\(b.column): \(b.context.trimmingSpaces)")
             }
             if mentions {
                 out("")
                 out(found.isEmpty ? "no unlinked mentions" : "unlinked mentions:")
                 for m in found {
-                    out("\(v.notes[m.note].path):\(m.line):\(m.column): \(m.context.trimmingCharacters(in: .whitespaces))")
+                    out("\(v.notes[m.note].path):\(m.line):\(m.column): \(m.context.trimmingSpaces)")
                 }
             }
         }

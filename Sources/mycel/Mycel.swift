@@ -23,7 +23,11 @@ struct Mycel: ParsableCommand {
           mycel tags governance
           mycel check || echo "the vault has problems"
         """,
+        version: mycelVersion,
         subcommands: [Browse.self, Stats.self, Search.self, Grep.self, Show.self, Links.self, Backlinks.self, Graph.self, ConfigCommand.self, Tags.self, Check.self, Export.self],
         defaultSubcommand: Browse.self
     )
 }
+
+/// The version `mycel --version` prints.
+let mycelVersion = "0.6.0"

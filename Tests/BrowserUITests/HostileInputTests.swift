@@ -128,4 +128,20 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("… │") }.count == 4, "\(lines)")
         #expect(lines.joined(separator: " ").contains("words"))
     }
+
+    // Found with the hostile vault: a note with 300,000 backlinks took seconds to open, every
+    // context line being read from the top of its note and every row built.
+    @Test func aNoteWithHugeNumbersOfBacklinksOpensAtOnce() {
+        let many = (0..<2_500).map { "line \($0) [[top]]" }.joined(separator: "\n")
+        let v = vault(["many.md": many, "top.md": "the target", "long.md": String(repeating: "word ", count: 5_000) + "[[top]]"])
+        var s = AppState(vault: v, width: 120, height: 30)
+        s.open(v.index("top.md"))
+        let texts = s.right.rows.map { $0.lines.map { $0.map(\.text).joined() }.joined(separator: " ") }
+        #expect(texts.contains { $0.contains("Backlinks (2501)") })
+        #expect(texts.contains { $0.contains("… 501 more (mycel backlinks lists them all)") })
+        // The long note's link comes first (note order), then the first 1,999 lines.
+        #expect(texts.filter { $0.contains("line 1998 top") }.count == 1)
+        #expect(!texts.contains { $0.contains("line 1999 top") })
+        #expect(texts.allSatisfy { $0.unicodeScalars.count < AppState.contextLimit + 50 })
+    }
 }

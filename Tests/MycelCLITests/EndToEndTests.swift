@@ -15,8 +15,10 @@ final class TmuxSession {
 
     /// The vault is a fresh copy of the sample vault, or `reuse` (a copy a test made and
     /// removes itself).
+    /// With `capture`, every byte mycel writes to its terminal is appended to that file
+    /// (tmux's pipe-pane, opened before mycel starts).
     init(width: Int = 120, height: Int = 40, args: [String] = [], env: [String: String] = [:],
-         stateHome: String? = nil, reuse: String? = nil) throws {
+         stateHome: String? = nil, reuse: String? = nil, capture: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || Self.which("tmux") != nil else {
             throw TmuxMissing()
         }
@@ -32,10 +34,15 @@ final class TmuxSession {
                            "XDG_CONFIG_HOME": self.stateHome + "/config"]
         for (k, v) in env { environment[k] = v }
         let envArgs = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
-        let command = "trap '' INT; env \(envArgs) \(Self.quote(CLI.binary)) --vault \(Self.quote(vault)) "
+        let gate = capture == nil ? "" : "read _gate; "
+        let command = "trap '' INT; \(gate)env \(envArgs) \(Self.quote(CLI.binary)) --vault \(Self.quote(vault)) "
             + args.map(Self.quote).joined(separator: " ")
             + "; echo \"exit=$?\"; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 600"
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command])
+        if let capture {
+            try tmux(["pipe-pane", "-O", "cat >> " + Self.quote(capture)])
+            try tmux(["send-keys", "Enter"])
+        }
     }
 
     deinit {

@@ -117,4 +117,23 @@ struct FrontmatterTests {
         #expect(links.filter { $0.kind != .frontmatter }.map(\.kind) == [.wikilink])
         #expect(v.backlinks[v.index("a.md")].count == 3)
     }
+
+    @Test("aliases that expand without end and nesting thousands deep are refused, not followed")
+    func hostileYAML() {
+        var laughs = "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
+        for (k, prev) in zip(["b", "c", "d", "e", "f", "g", "h", "i"], ["a", "b", "c", "d", "e", "f", "g", "h"]) {
+            laughs += "\(k): &\(k) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let v = vault([
+            "laughs.md": laughs + "title: kept?\n---\n[[body link]]",
+            "deep.md": "---\nk: " + String(repeating: "[", count: 100_000) + "\n---\n",
+            "fine.md": "---\nk: [[a], [b, [c]]]\nx: &anchor v\ny: *anchor\n---\n",
+        ])
+        #expect(v.note("laughs.md").frontmatterError?.message.contains("100000 values") == true)
+        #expect(v.note("laughs.md").properties.isEmpty)
+        #expect(v.targets("laughs.md") == ["ghost:body link"])
+        #expect(v.note("deep.md").frontmatterError?.message.contains("200 levels") == true)
+        #expect(v.note("fine.md").frontmatterError == nil)
+        #expect(v.note("fine.md").properties.count == 3)
+    }
 }

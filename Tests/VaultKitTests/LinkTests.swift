@@ -147,4 +147,17 @@ struct LinkTests {
             #expect(text.folded == text.lowercased(), "\(text.debugDescription)")
         }
     }
+
+    @Test("many context lines in one pass are the lines one by one; a path with spaces is found as written")
+    func lineTextsAndLookup() {
+        let text = "---\ntitle: T\n---\none\r\ntwo\n\nfour [[x]]\nlast"
+        let v = vault(["n.md": text, "  spaced  .md": "s"])
+        let n = v.note("n.md")
+        let all = Set(0...12)
+        let got = n.lineTexts(all)
+        for line in 1...12 { #expect(got[line] == (line <= 8 ? n.lineText(line) : nil), "line \(line)") }
+        #expect(got[4] == "one")
+        #expect(v.lookup("  spaced  ") == .note(v.index("  spaced  .md"), via: .link))
+        #expect(v.lookup("  spaced  .md") == .note(v.index("  spaced  .md"), via: .link))
+    }
 }

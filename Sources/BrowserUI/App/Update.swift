@@ -450,22 +450,30 @@ extension AppState {
         let backs = vault.backlinks[index].filter { $0.note != index }
         rows.append(ListRow([[Span("Backlinks (\(backs.count))", Style(.paneTitle, .bold))]], .none))
         if backs.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
-        for ref in backs {
+        // A pane lists the first thousands; `mycel backlinks` lists every one.
+        let listed = Array(backs.prefix(Self.sidePanelLimit))
+        for (ref, line) in zip(listed, vault.contextLines(of: listed)) {
             let source = vault.notes[ref.note]
             let link = vault.link(ref)
-            let context = Self.context(source.lineText(link.line), column: link.column)
+            let context = Self.context(line, column: link.column)
             rows.append(ListRow([[Span(source.title, Style(.link))], [Span("  " + context, Style(.dim))]],
                                 .note(ref.note, line: link.line, link: ref)))
+        }
+        if backs.count > listed.count {
+            rows.append(ListRow([[Span("  … \(backs.count - listed.count) more (mycel backlinks lists them all)", Style(.dim))]], .none))
         }
         // Unlinked mentions: other notes naming this one's title or an alias as plain text.
         rows.append(ListRow([[]], .none))
         if let mentions {
             rows.append(ListRow([[Span("Unlinked mentions (\(mentions.count))", Style(.paneTitle, .bold))]], .none))
             if mentions.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
-            for m in mentions {
+            for m in mentions.prefix(Self.sidePanelLimit) {
                 rows.append(ListRow([[Span(vault.notes[m.note].title, Style(.plain))],
                                      [Span("  " + Self.context(m.context, column: m.column), Style(.dim))]],
                                     .mention(m)))
+            }
+            if mentions.count > Self.sidePanelLimit {
+                rows.append(ListRow([[Span("  … \(mentions.count - Self.sidePanelLimit) more (mycel backlinks --mentions lists them all)", Style(.dim))]], .none))
             }
         } else {
             rows.append(ListRow([[Span("Unlinked mentions: not searched", Style(.paneTitle, .bold))]], .none))
@@ -523,7 +531,11 @@ extension AppState {
             start = min(column - 1 - 10, scalars.count)
             while start > 0, scalars[start - 1] != " " { start -= 1 }
         }
-        scalars = Array(scalars[min(start, scalars.count)...])
+        // No pane shows more than this of a line: a 10,000-character line costs no more.
+        let shown = Self.contextLimit
+        let cut = scalars.count - start > shown
+        scalars = Array(scalars[min(start, scalars.count)..<min(scalars.count, start + shown)])
+        if cut { scalars.append("…") }
         // [[target|text]] → text, [[target]] → target.
         var out = ""
         var i = 0
@@ -544,6 +556,11 @@ extension AppState {
         }
         return (start > 0 ? "…" : "") + out.trimmingSpaces
     }
+
+    /// The most of a line a context shows (wider than any side pane).
+    static let contextLimit = 200
+    /// The most backlinks or mentions the side pane lists.
+    static let sidePanelLimit = 2_000
 
     // MARK: Overlays and prompts
 
