@@ -92,7 +92,7 @@ public struct Diagnostic: Sendable, Equatable, Comparable, Codable {
             }
             if note.hasNUL {
                 out.append(Diagnostic(kind: .binary, path: note.path,
-                                      message: "holds NUL bytes: probably not a text note; shown as text with ␀ for each"))
+                                      message: "holds NUL bytes: probably not a text note"))
             }
             let named = [note.path, note.title] + note.aliases + note.tags
             if named.contains(where: \.utf8.mayHoldTerminalControl) {

@@ -122,7 +122,7 @@ public enum Frontmatter {
             // explicitly so Yams does not consult the environment for each note.
             node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
-            throw describe(error, firstLine: firstLine)
+            throw describe(error, yaml: yaml, firstLine: firstLine)
         } catch {
             throw FrontmatterError(line: firstLine, column: 1, message: "\(error)")
         }
@@ -150,17 +150,36 @@ public enum Frontmatter {
     static let maxNesting = 200
     static let maxValues = 100_000
 
-    /// The one-based line where flow brackets or block indentation first go deeper than
-    /// `maxNesting`, if they do.
-    private static func nestingTooDeep(_ yaml: String) -> Int? {
+    /// The one-based line where flow brackets first go deeper than `maxNesting`, if they do.
+    /// Brackets inside quoted scalars and comments do not count. (libyaml stops at 1,000
+    /// levels, but the recursion down to there could exhaust a worker thread's stack.)
+    static func nestingTooDeep(_ yaml: String) -> Int? {
         var depth = 0, line = 1
+        var quote: UInt8 = 0          // the open quote, if inside a quoted scalar
+        var comment = false
+        var previous: UInt8 = 0x20
+        var escaped = false
         for c in yaml.utf8 {
+            defer { previous = c }
+            if c == 0x0A { line += 1; comment = false; if quote == 0 { continue } }
+            if comment { continue }
+            if quote != 0 {
+                if quote == UInt8(ascii: "\""), c == UInt8(ascii: "\\"), !escaped { escaped = true; continue }
+                if c == quote, !escaped { quote = 0 }
+                escaped = false
+                continue
+            }
+            let startsScalar = previous == 0x20 || previous == 0x09 || previous == 0x0A || previous == UInt8(ascii: "[")
+                || previous == UInt8(ascii: "{") || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":")
             switch c {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                if startsScalar { quote = c }
+            case UInt8(ascii: "#"):
+                if previous == 0x20 || previous == 0x09 || previous == 0x0A { comment = true }
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 if depth > maxNesting { return line }
             case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
-            case 0x0A: line += 1
             default: break
             }
         }
@@ -213,8 +232,12 @@ public enum Frontmatter {
         }
     }
 
-    private static func describe(_ error: YamlError, firstLine: Int) -> FrontmatterError {
+    private static func describe(_ error: YamlError, yaml: String, firstLine: Int) -> FrontmatterError {
         func at(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> FrontmatterError {
+            // libyaml's own wording for its nesting limit names a C function; say what it means.
+            if problem.hasPrefix("Maximum nesting level") {
+                return FrontmatterError(line: mark.line + firstLine - 1, column: mark.column, message: "nested too deep")
+            }
             var message = problem
             if let context { message = "\(problem) (\(context.text))" }
             return FrontmatterError(line: mark.line + firstLine - 1, column: mark.column, message: message)
@@ -224,8 +247,16 @@ public enum Frontmatter {
         case let .parser(context, problem, mark, _): return at(mark, problem, context)
         case let .composer(context, problem, mark, _): return at(mark, problem, context)
         case let .duplicatedKeysInMapping(duplicates, context):
+            // Yams points at the mapping; the reader wants the key written a second time.
+            var line = context.mark.line
+            var seen = 0
+            for (n, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where duplicates.contains(where: { text.hasPrefix($0 + ":") || text.hasPrefix($0 + " :") }) {
+                seen += 1
+                if seen == 2 { line = n + 1; break }
+            }
             return FrontmatterError(
-                line: context.mark.line + firstLine - 1, column: context.mark.column,
+                line: line + firstLine - 1, column: 1,
                 message: "duplicate key \(duplicates.joined(separator: ", "))")
         case let .reader(problem, _, _, _):
             return FrontmatterError(line: firstLine, column: 1, message: problem)

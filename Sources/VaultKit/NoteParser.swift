@@ -483,6 +483,8 @@ enum NoteParser {
             let r = lines.range(ofLine: n, in: b)
             guard r.lowerBound >= bodyStart else { continue }
             if r.isEmpty || mask.isHidden(r.lowerBound) || MaskBuilder.isBlank(b, r) {
+                // A line that starts hidden (`%% c %% text ^id`) may still end in a block id.
+                if !r.isEmpty, mask.isHidden(r.lowerBound) { blockID(b, r, n, mask, &note) }
                 previousParagraph = nil
                 continue
             }

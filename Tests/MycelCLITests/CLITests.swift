@@ -80,6 +80,22 @@ struct CLITests {
         }
     }
 
+    @Test("--vault may come before the command; --version; completion scripts for bash, zsh and fish")
+    func argumentOrderVersionCompletions() throws {
+        let before = try CLI.run(["--vault", CLI.vault, "stats"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.contains("notes            38"))
+        #expect(try CLI.run(["--vault=\(CLI.vault)", "tags"]).stdout.contains("#ecology"))
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try CLI.run(["--generate-completion-script", shell])
+            #expect(script.status == 0)
+            for command in ["backlinks", "grep", "check"] { #expect(script.stdout.contains(command), "\(shell) lacks \(command)") }
+        }
+    }
+
     @Test("stats counts what is on disk")
     func stats() throws {
         let files = FileManager.default.enumerator(atPath: CLI.vault)!.compactMap { $0 as? String }

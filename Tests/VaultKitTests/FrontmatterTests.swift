@@ -134,6 +134,18 @@ struct FrontmatterTests {
         #expect(v.targets("laughs.md") == ["ghost:body link"])
         #expect(v.note("deep.md").frontmatterError?.message.contains("200 levels") == true)
         #expect(v.note("fine.md").frontmatterError == nil)
+        // Brackets inside quotes or comments are text, however many.
+        let quoted = String(repeating: "[", count: 300)
+        #expect(Frontmatter.nestingTooDeep("title: \"\(quoted)\"\nk: {a: 1}") == nil)
+        #expect(Frontmatter.nestingTooDeep("title: '\(quoted)'\n# \(quoted)\nk: [x]") == nil)
+        #expect(Frontmatter.nestingTooDeep("a: it's\nk: \(quoted)") == 2)
         #expect(v.note("fine.md").properties.count == 3)
+    }
+
+    @Test("a repeated key is reported on the line that repeats it")
+    func duplicateKeyLine() {
+        let v = vault(["d.md": "---\ntitle: a\ntags: [x]\ntitle: b\n---\n"])
+        #expect(v.note("d.md").frontmatterError?.line == 4)
+        #expect(v.note("d.md").frontmatterError?.message.contains("duplicate key title") == true)
     }
 }

@@ -160,4 +160,11 @@ struct LinkTests {
         #expect(v.lookup("  spaced  ") == .note(v.index("  spaced  .md"), via: .link))
         #expect(v.lookup("  spaced  .md") == .note(v.index("  spaced  .md"), via: .link))
     }
+
+    @Test("a block id at the end of a line that starts with a comment is still a block id")
+    func blockAfterComment() {
+        let v = vault(["n.md": "%% note to self %% the claim ^claim\n\n```\ncode ^nope\n```\n", "a.md": "[[n#^claim]] [[n#^nope]]"])
+        #expect(v.note("n.md").blockIDs.map(\.id) == ["claim"])
+        #expect(v.note("a.md").links.map(\.subpathFound) == [true, false])
+    }
 }
