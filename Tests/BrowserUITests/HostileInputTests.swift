@@ -144,4 +144,15 @@ import Testing
         #expect(!texts.contains { $0.contains("line 1999 top") })
         #expect(texts.allSatisfy { $0.unicodeScalars.count < AppState.contextLimit + 50 })
     }
+
+    // Found reading the manual against the program: a line opening with a comment hid the
+    // text after `-->`, although the graph counts the links there.
+    @Test func textAfterALeadingCommentIsShown() {
+        let v = vault(["c.md": "<!-- a note to self --> but this [[other]] shows\n\n<!-- only a comment -->\n\nend", "other.md": "o"])
+        let lines = rendered(v, "c.md", width: 60)
+        #expect(lines.contains { $0.contains("but this other shows") }, "\(lines)")
+        #expect(!lines.joined().contains("note to self"))
+        #expect(!lines.joined().contains("only a comment"))
+        #expect(v.notes[v.index("c.md")].links.count == 1)
+    }
 }

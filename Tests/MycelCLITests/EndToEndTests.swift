@@ -18,7 +18,7 @@ final class TmuxSession {
     /// With `capture`, every byte mycel writes to its terminal is appended to that file
     /// (tmux's pipe-pane, opened before mycel starts).
     init(width: Int = 120, height: Int = 40, args: [String] = [], env: [String: String] = [:],
-         stateHome: String? = nil, reuse: String? = nil, capture: String? = nil) throws {
+         stateHome: String? = nil, reuse: String? = nil, capture: String? = nil, unset: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || Self.which("tmux") != nil else {
             throw TmuxMissing()
         }
@@ -33,7 +33,8 @@ final class TmuxSession {
         var environment = ["TERM": "tmux-256color", "LANG": "C.UTF-8", "XDG_STATE_HOME": self.stateHome,
                            "XDG_CONFIG_HOME": self.stateHome + "/config"]
         for (k, v) in env { environment[k] = v }
-        let envArgs = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        for key in unset { environment.removeValue(forKey: key) }
+        let envArgs = (unset.map { "-u \($0)" } + environment.map { "\($0.key)=\(Self.quote($0.value))" }).joined(separator: " ")
         let gate = capture == nil ? "" : "read _gate; "
         let command = "trap '' INT; \(gate)env \(envArgs) \(Self.quote(CLI.binary)) --vault \(Self.quote(vault)) "
             + args.map(Self.quote).joined(separator: " ")
@@ -401,5 +402,65 @@ extension EndToEndTests {
         let deadline = Date().addingTimeInterval(5)
         while running(), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!running())
+    }
+}
+
+/// The terminal edge cases: no TERM, a C locale, a storm of resizes, a burst of keys, and
+/// output that is not a terminal. Each works or says clearly why not.
+extension EndToEndTests {
+    @Test func noTerminalTypeGetsAClearMessage() throws {
+        let t = try TmuxSession(unset: ["TERM"])
+        t.wait(for: "exit=2")
+        #expect(t.screen.contains("TERM is not set"))
+        t.expectVaultUnchanged()
+    }
+
+    @Test func aCLocaleStillShowsUnicode() throws {
+        // LANG=C would make ncurses byte-oriented; mycel falls back to C.UTF-8.
+        let t = try TmuxSession(args: ["菌糸ネットワーク"], env: ["LANG": "C", "LC_ALL": "C"])
+        t.wait(for: "森を歩くと")
+        try t.keys("q")
+        t.wait(for: "exit=0")
+        t.expectVaultUnchanged()
+    }
+
+    @Test func aStormOfResizesEndsOnACorrectScreen() throws {
+        let t = try TmuxSession(width: 120, height: 40, args: ["network-nations"])
+        t.wait(for: "Backlinks (")
+        for i in 0..<60 {
+            try t.resize(20 + (i * 37) % 140, 5 + (i * 13) % 50)
+        }
+        try t.resize(100, 30)
+        t.wait("the note at 100×30") { s in
+            let rows = s.split(separator: "\n", omittingEmptySubsequences: false)
+            return s.contains("Network Nations") && rows.count >= 30 && s.contains("network-nations.md")
+        }
+        try t.keys("j", "j", "q")
+        t.wait(for: "exit=0")
+        t.expectVaultUnchanged()
+    }
+
+    @Test func aBurstOfKeysIsTakenInOrder() throws {
+        let t = try TmuxSession(width: 100, height: 30)
+        t.wait(for: "start-here.md")
+        // Two thousand keys at once: scrolling, the switcher opened, typed into, closed.
+        try t.type(String(repeating: "jk", count: 700) + "G" + String(repeating: "g", count: 100))
+        try t.keys("o")
+        try t.type(String(repeating: "x", count: 400))
+        try t.keys("C-u")
+        try t.type("network states")
+        t.wait(for: "alias “network states”")
+        try t.keys("Enter")
+        t.wait("Network Nations opened") { $0.contains("network-nations.md") }
+        try t.keys("q")
+        t.wait(for: "exit=0")
+        t.expectVaultUnchanged()
+    }
+
+    @Test func outputThatIsNotATerminalGetsAClearMessage() throws {
+        let r = try CLI.run(["--vault", CLI.vault])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("needs a terminal"))
+        #expect(r.stdout.isEmpty)
     }
 }

@@ -328,7 +328,17 @@ private struct State {
             }
         case "html_block":
             let text = literal(node).trimming("\n")
-            if text.hasPrefix("<!--") { return }
+            if text.hasPrefix("<!--") {
+                // A comment is hidden; text after its `-->` on the same line (where the graph
+                // counts links and tags too) is shown as a paragraph.
+                let remaining = Self.withoutComments(text).split(separator: "\n").map { String($0).trimmingSpaces }
+                    .filter { !$0.isEmpty }.joined(separator: " ")
+                if !remaining.isEmpty {
+                    doc.lines.append(DocLine(prefix: first, continuation: rest,
+                                             spans: expand(remaining, Style(.plain), &doc), sourceLine: src))
+                }
+                return
+            }
             for (i, l) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 doc.lines.append(DocLine(.verbatim, prefix: i == 0 ? first : rest, continuation: rest,
                                          spans: expand(String(l), Style(.dim), &doc), sourceLine: src + i))
@@ -572,6 +582,18 @@ private struct State {
         default:
             return inlines(node, &doc, style)
         }
+    }
+
+    /// The text with every `<!-- ... -->` removed (an unclosed one runs to the end).
+    static func withoutComments(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "<!--") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
     }
 
     /// Text with placeholders expanded into links, tags and highlight runs.
