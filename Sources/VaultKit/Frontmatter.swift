@@ -150,10 +150,27 @@ public enum Frontmatter {
     static let maxNesting = 200
     static let maxValues = 100_000
 
-    /// The one-based line where flow brackets first go deeper than `maxNesting`, if they do.
-    /// Brackets inside quoted scalars and comments do not count. (libyaml stops at 1,000
-    /// levels, but the recursion down to there could exhaust a worker thread's stack.)
+    /// The one-based line where flow brackets, or block indentation and `- ` / `? ` entries,
+    /// first go deeper than `maxNesting`, if they do. Brackets inside quoted scalars and
+    /// comments do not count. (libyaml stops at 1,000 levels, but the recursion down to there
+    /// could exhaust a worker thread's stack.)
     static func nestingTooDeep(_ yaml: String) -> Int? {
+        // Block nesting: each level is at least one more space, or one more entry indicator
+        // on the same line (`- - - x`).
+        for (n, text) in yaml.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            var spaces = 0, entries = 0
+            var it = text.makeIterator()
+            var c = it.next()
+            while c == 0x20 { spaces += 1; c = it.next() }
+            while c == UInt8(ascii: "-") || c == UInt8(ascii: "?") {
+                let next = it.next()
+                guard next == nil || next == 0x20 else { break }
+                entries += 1
+                c = it.next()
+                while c == 0x20 { c = it.next() }
+            }
+            if spaces / 2 + entries > maxNesting { return n + 1 }
+        }
         var depth = 0, line = 1
         var quote: UInt8 = 0          // the open quote, if inside a quoted scalar
         var comment = false
@@ -249,11 +266,10 @@ public enum Frontmatter {
         case let .duplicatedKeysInMapping(duplicates, context):
             // Yams points at the mapping; the reader wants the key written a second time.
             var line = context.mark.line
-            var seen = 0
-            for (n, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            where duplicates.contains(where: { text.hasPrefix($0 + ":") || text.hasPrefix($0 + " :") }) {
-                seen += 1
-                if seen == 2 { line = n + 1; break }
+            var seen = Set<String>()
+            for (n, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                guard let key = duplicates.first(where: { text.hasPrefix($0 + ":") || text.hasPrefix($0 + " :") }) else { continue }
+                if !seen.insert(key).inserted { line = n + 1; break }
             }
             return FrontmatterError(
                 line: line + firstLine - 1, column: 1,

@@ -54,8 +54,9 @@ enum SimpleFrontmatter {
             guard let keyEnd = keyEnd(b, line) else { return nil }
             var key = decode(b, line.start, keyEnd)
             while key.last == " " { key.removeLast() }
-            // A repeated key is left to Yams (a note has a handful: a scan beats hashing).
-            guard !properties.contains(where: { $0.key == key }) else { return nil }
+            // A repeated key is left to Yams (a note has a handful: a scan beats hashing), and
+            // so is a block of more than 64 keys, which the scan would make slow.
+            guard properties.count < 64, !properties.contains(where: { $0.key == key }) else { return nil }
             let keyLine = line.number + firstLine
             var v = keyEnd + 1
             while v < line.end, b[v] == space { v += 1 }

@@ -261,6 +261,12 @@ extension Unicode.Scalar {
     /// overrides and isolates that reorder the text around them. The browser, `show` and
     /// every command on a terminal draw these as visible symbols, so a note can never move
     /// the cursor, retitle the window, write the clipboard or disguise a line.
+    /// What mycel shows for a terminal control: the Control Pictures symbol of a C0 control
+    /// (␀ … ␟, so ESC shows as ␛), U+FFFD for the others.
+    public var visibleStandIn: Unicode.Scalar {
+        value < 0x20 ? Unicode.Scalar(0x2400 + value)! : "\u{FFFD}"
+    }
+
     public var isTerminalControl: Bool {
         switch value {
         case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true

@@ -75,16 +75,16 @@ public struct Vault: Sendable {
         timings.scan = monotonicSeconds() - started
 
         // The file index needs only the paths: build it while the notes are parsed.
-        let index = Deferred {
-            FileIndex(notes: noteFiles.map { f in let n = noteNames(f.path); return (n.id, f.path, n.name, n.folder) },
-                      attachments: attachments.map { ($0.path, $0.name, $0.folder) })
-        }
+        let index = Deferred { fileIndex(notePaths: noteFiles.map(\.path), attachments: attachments) }
 
         // Read and parse every note in parallel. A file that cannot be read is an empty note
         // and its reason is kept (each task writes only its own slot).
         let failures = UnsafeSendable(UnsafeMutableBufferPointer<String?>.allocate(capacity: noteFiles.count))
         failures.value.initialize(repeating: nil)
-        defer { failures.value.deallocate() }
+        defer {
+            failures.value.deinitialize()
+            failures.value.deallocate()
+        }
         let notes = parallelMap(Array(noteFiles.indices), progress: progress) { i -> Note in
             let file = noteFiles[i]
             if let note = reuse?(file.path) { return note }
@@ -131,6 +131,12 @@ public struct Vault: Sendable {
         return (String(path[..<slash]), String(path[u.index(after: slash)...]))
     }
 
+    /// The index of every file, for resolution: it needs only the paths.
+    private static func fileIndex(notePaths: [String], attachments: [Attachment]) -> FileIndex {
+        FileIndex(notes: notePaths.map { p in let n = noteNames(p); return (n.id, p, n.name, n.folder) },
+                  attachments: attachments.map { ($0.path, $0.name, $0.folder) })
+    }
+
     /// A note's id (path without `.md`), name (file name without `.md`) and folder.
     private static func noteNames(_ path: String) -> (id: String, name: String, folder: String) {
         let (folder, fileName) = splitPath(path)
@@ -155,9 +161,7 @@ public struct Vault: Sendable {
         var timings = timings
         let resolveStarted = monotonicSeconds()
         var notes = inputNotes
-        let files = prepared ?? FileIndex(
-            notes: notes.map { ($0.id, $0.path, $0.name, $0.folder) },
-            attachments: attachments.map { ($0.path, $0.name, $0.folder) })
+        let files = prepared ?? fileIndex(notePaths: notes.map(\.path), attachments: attachments)
         var aliasIndex: [String: [Int]] = [:]
         for (i, n) in notes.enumerated() {
             for a in n.aliases { aliasIndex[a.folded, default: []].append(i) }
@@ -216,6 +220,7 @@ public struct Vault: Sendable {
     /// per note, the ghost key of each unresolved link in order (their ghost numbers are
     /// given afterwards, in note order).
     private static func resolveLinks(_ notes: inout [Note], files: FileIndex, aliasIndex: [String: [Int]]) -> [[String]] {
+        guard !notes.isEmpty else { return [] }
         let headings = notes.map(\.headings), blockIDs = notes.map(\.blockIDs)
         let folders = notes.map(\.folder)
         return notes.withUnsafeMutableBufferPointer { buffer in
@@ -309,9 +314,10 @@ final class Deferred<T>: @unchecked Sendable {
         }
     }
 
-    /// Waits for the value; call once.
+    /// Waits for the value (any number of times).
     var value: T {
         done.wait()
+        defer { done.signal() }
         return result!
     }
 }

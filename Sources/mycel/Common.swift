@@ -117,14 +117,12 @@ let stdoutIsTerminal = isatty(1) != 0
 func neutralizeControls(_ s: String) -> String {
     guard s.unicodeScalars.contains(where: isControl) else { return s }
     var out = String.UnicodeScalarView()
-    for u in s.unicodeScalars {
-        if u == "\n" || u == "\t" || !isControl(u) {
-            out.append(u)
-        } else if u.value < 0x20 {
-            out.append(Unicode.Scalar(0x2400 + u.value)!)  // ␀ ␁ ... ␛
-        } else {
-            out.append("\u{FFFD}")
-        }
+    let scalars = Array(s.unicodeScalars)
+    for (i, u) in scalars.enumerated() {
+        // A CR that ends a line (CRLF) is kept: it moves nothing, and `show --raw > copy.md`
+        // keeps the file's line ends.
+        let endsLine = u == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n"
+        out.append(isControl(u) && !endsLine ? u.visibleStandIn : u)
     }
     return String(out)
 }

@@ -111,6 +111,14 @@ struct CLITests {
         }
     }
 
+    @Test("show --raw keeps CRLF line ends and shows a lone CR or an escape as a symbol")
+    func rawKeepsLineEnds() throws {
+        let v = TempVault(["crlf.md": "one\r\ntwo\rthree \u{1B}[2J\r\n"])
+        let r = try CLI.run(["show", "crlf", "--raw", "--vault", v.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.unicodeScalars.elementsEqual("one\r\ntwo␍three ␛[2J\r\n\n".unicodeScalars), "\(r.stdout.debugDescription)")
+    }
+
     @Test("stats counts what is on disk")
     func stats() throws {
         let files = FileManager.default.enumerator(atPath: CLI.vault)!.compactMap { $0 as? String }

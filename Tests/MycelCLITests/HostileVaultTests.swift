@@ -105,6 +105,8 @@ struct HostileVaultTests {
 
         let bytes = [UInt8](FileManager.default.contents(atPath: capture) ?? Data())
         #expect(bytes.count > 10_000, "too little was captured: \(bytes.count) bytes")
+        // Valid UTF-8 throughout, so a raw 8-bit C1 byte (0x9B, 0x9D) cannot hide in it.
+        #expect(String(validating: bytes, as: UTF8.self) != nil, "the terminal got bytes that are not UTF-8")
         let text = String(decoding: bytes, as: UTF8.self)
         // ESC only opens the CSI sequences ncurses itself sends: never OSC, DCS, APC or PM.
         for (i, b) in bytes.enumerated() where b == 0x1B && i + 1 < bytes.count {

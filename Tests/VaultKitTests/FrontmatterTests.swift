@@ -139,13 +139,18 @@ struct FrontmatterTests {
         #expect(Frontmatter.nestingTooDeep("title: \"\(quoted)\"\nk: {a: 1}") == nil)
         #expect(Frontmatter.nestingTooDeep("title: '\(quoted)'\n# \(quoted)\nk: [x]") == nil)
         #expect(Frontmatter.nestingTooDeep("a: it's\nk: \(quoted)") == 2)
+        // Block nesting counts too: entries on one line, or ever deeper indentation.
+        #expect(Frontmatter.nestingTooDeep("k:\n" + String(repeating: "- ", count: 900) + "x") == 2)
+        #expect(Frontmatter.nestingTooDeep("k:\n" + String(repeating: " ", count: 500) + "v: 1") == 2)
+        #expect(Frontmatter.nestingTooDeep("list:\n  - - a\n    - b\n  - c") == nil)
         #expect(v.note("fine.md").properties.count == 3)
     }
 
     @Test("a repeated key is reported on the line that repeats it")
     func duplicateKeyLine() {
-        let v = vault(["d.md": "---\ntitle: a\ntags: [x]\ntitle: b\n---\n"])
+        let v = vault(["d.md": "---\ntitle: a\ntags: [x]\ntitle: b\n---\n", "e.md": "---\na: 1\nb: 1\na: 2\nb: 2\n---\n"])
         #expect(v.note("d.md").frontmatterError?.line == 4)
+        #expect(v.note("e.md").frontmatterError?.line == 4)
         #expect(v.note("d.md").frontmatterError?.message.contains("duplicate key title") == true)
     }
 }

@@ -144,6 +144,15 @@ struct NameSearchTests {
                 #expect(got.total == reference.count, "\(query)")
                 #expect(got.matches.map(\.note) == reference.prefix(limit).map(\.note), "\(query) limit \(limit)")
                 #expect(got.matches.map(\.score) == reference.prefix(limit).map(\.score), "\(query) limit \(limit)")
+                // The same typed one character at a time, each search narrowing the last.
+                var previous: NameSearchResult?
+                var typed = ""
+                for ch in query {
+                    typed.append(ch)
+                    previous = searcher.search(typed, limit: limit, previous: previous)
+                }
+                #expect(previous?.total == reference.count, "\(query) typed")
+                #expect(previous?.matches.map(\.note) == reference.prefix(limit).map(\.note), "\(query) typed, limit \(limit)")
             }
         }
     }

@@ -105,4 +105,14 @@ struct ResolutionTests {
         #expect(v.lookup("wanted") == .ghost(0))
         #expect(v.lookup("netwrk-nation") == .notFound(suggestions: ["concepts/network-nations"]))
     }
+
+    @Test("the shortest path is counted in UTF-16 units, as Obsidian's JavaScript counts it")
+    func shortestInUTF16() {
+        // 7 characters but 8 UTF-16 units, against 8 and 8: a tie, so byte order decides.
+        let emoji = vault(["a🌲/x.md": "", "abc/x.md": "", "n.md": "[[x]]"])
+        #expect(emoji.targets("n.md") == ["abc/x.md"])
+        // NFD é is two units: `café` in NFD ties with `cafee`, and byte order decides.
+        let nfd = vault(["cafe\u{301}/y.md": "", "cafee/y.md": "", "n.md": "[[y]]"])
+        #expect(nfd.targets("n.md") == ["cafee/y.md"])
+    }
 }

@@ -135,14 +135,9 @@ public struct Grid: Sendable, Equatable {
 /// overrides become visible replacement symbols.
 public enum Sanitize {
     public static func visible(_ ch: Character) -> Character {
-        for s in ch.unicodeScalars where isControl(s) {
-            if s.value < 0x20 { return Character(Unicode.Scalar(0x2400 + s.value)!) } // ␀..␟
-            return "\u{FFFD}"
-        }
+        for s in ch.unicodeScalars where s.isTerminalControl { return Character(s.visibleStandIn) }
         return ch
     }
-
-    static func isControl(_ s: Unicode.Scalar) -> Bool { s.isTerminalControl }
 
     /// A whole string made safe for one line of the screen (tabs become spaces).
     public static func line(_ text: some StringProtocol) -> String {

@@ -44,7 +44,10 @@ private func clamped(_ prefix: [Span], _ width: Int) -> [Span] {
         var text = ""
         for ch in span.text.reversed() {
             let w = DisplayWidth.of(ch)
-            if used + w > budget { if !text.isEmpty { kept.append(Span(String(text.reversed()), span.style)) }; break outer }
+            if used + w > budget {
+                if !text.isEmpty { kept.append(Span(String(text.reversed()), span.style, anchor: span.anchor)) }
+                break outer
+            }
             text.append(ch)
             used += w
         }

@@ -107,8 +107,8 @@ public final class FuzzyMatcher {
             }
             return MatchResult(score: best, positions: wantPositions ? [at] : [])
         }
-        if m == 2 && !wantPositions { return MatchResult(score: pair(text, bonus, pattern[0], pattern[1], lo: lo, hi: hi), positions: []) }
         if span > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
+        if m == 2 && !wantPositions { return MatchResult(score: pair(text, bonus, pattern[0], pattern[1], lo: lo, hi: hi), positions: []) }
         return exact(text, bonus, pattern, lo: lo, hi: hi, wantPositions)
     }
 
