@@ -1,4 +1,5 @@
 import Testing
+import VaultGenerator
 @testable import VaultKit
 
 @Suite("Full-text search")
@@ -47,5 +48,36 @@ struct FullTextTests {
         #expect(v.grep("\ntwo").isEmpty)
         #expect(v.grep("one\r").isEmpty)
         #expect(v.grep("two").count == 1)
+    }
+
+    @Test("a query with accents finds what the scalar-by-scalar search finds, through its ASCII anchor")
+    func anchoredEqualsReference() {
+        let pieces = ["é", "É", "e", "a", "aa", "caf", "CAF", "café", "Café", "K", "k", "\u{212A}", "x", " ", "\n", "ä", "cafe\u{301}"]
+        var rng = SplitMix64(seed: 21)
+        func text(_ n: Int) -> String { (0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined() }
+        var notes: [String: String] = [:]
+        for i in 0..<200 { notes["n\(i).md"] = text(Int(rng.next() % 40)) }
+        let v = vault(notes)
+        var compared = 0
+        for _ in 0..<300 {
+            let query = text(1 + Int(rng.next() % 4))
+            let fast = FullTextNeedle(query), slow = FullTextNeedle(query, anchored: false)
+            guard fast.anchor != nil || query.contains("é") else { continue }
+            for (i, n) in v.notes.enumerated() {
+                #expect(fast.search(n, index: i) == slow.search(n, index: i), "\(query.debugDescription) in \(n.text.debugDescription)")
+            }
+            if fast.anchor != nil { compared += 1 }
+        }
+        #expect(compared > 50)
+        // The letters a non-ASCII scalar folds to are exactly the ones kept out of anchors.
+        var intoASCII = Set<UInt32>()
+        for v in UInt32(0x80)...0x1FFFF {
+            if let u = Unicode.Scalar(v), MentionSearch.foldScalar(u) < 0x80 { intoASCII.insert(MentionSearch.foldScalar(u)) }
+        }
+        #expect(intoASCII.isSubset(of: FullTextNeedle.foldedIntoFromOutsideASCII), "\(intoASCII)")
+        // KELVIN SIGN folds to k, so `k` never anchors: the sign is still found.
+        let kelvin = vault(["t.md": "bake at 300 \u{212A}é"])
+        #expect(kelvin.grep("ké").count == 1)
+        #expect(vault(["c.md": "le CAFÉ et le café"]).grep("café").first?.columns.count == 2)
     }
 }

@@ -48,8 +48,18 @@ struct FullTextNeedle: Sendable {
     /// Exact UTF-8 bytes, when no scalar of the query has case (CJK, digits, symbols).
     let caseless: [UInt8]?
     let lowered: String
+    /// For the general path: the longest run of the query's scalars that can only be matched
+    /// by ASCII bytes (lower-cased), and how many scalars of the query come before it. The
+    /// bytes are found first; the whole query is compared only where they occur.
+    let anchor: (bytes: [UInt8], offset: Int)?
 
-    init(_ query: String) {
+    /// ASCII letters that a non-ASCII scalar folds to (KELVIN SIGN folds to `k`): an anchor
+    /// of bytes would miss those spellings, so they never take part in one.
+    static let foldedIntoFromOutsideASCII: Set<UInt32> = [UInt32(UInt8(ascii: "k"))]
+
+    /// `anchored: false` compares the whole query at every place (the reference the tests
+    /// hold the anchored search to).
+    init(_ query: String, anchored: Bool = true) {
         lowered = query.lowercased()
         scalars = query.unicodeScalars.map { MentionSearch.foldScalar($0) }
         let bytes = Array(query.utf8)
@@ -62,6 +72,18 @@ struct FullTextNeedle: Sendable {
                 $0.properties.changesWhenLowercased || $0.properties.changesWhenUppercased
             }
             caseless = hasCase ? nil : bytes
+        }
+        var best: (start: Int, count: Int)? = nil
+        var runStart = 0
+        for i in 0...scalars.count {
+            if i < scalars.count, scalars[i] < 0x80, !Self.foldedIntoFromOutsideASCII.contains(scalars[i]) { continue }
+            if i - runStart > (best?.count ?? 0) { best = (runStart, i - runStart) }
+            runStart = i + 1
+        }
+        if anchored, let best, best.count >= 2, ascii == nil, caseless == nil {
+            anchor = (scalars[best.start..<(best.start + best.count)].map { UInt8($0) }, best.start)
+        } else {
+            anchor = nil
         }
     }
 
@@ -103,7 +125,10 @@ struct FullTextNeedle: Sendable {
         return i
     }
 
-    private func findASCII(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)]) {
+    /// Every case-insensitive occurrence of lower-case ASCII `n`; `overlapping` also reports
+    /// occurrences that start inside an earlier one (for anchors).
+    private func findASCII(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)],
+                           overlapping: Bool = false) {
         let m = n.count
         guard b.count - from >= m else { return }
         let f0 = n[0]
@@ -121,7 +146,7 @@ struct FullTextNeedle: Sendable {
                         if x != np[k] { break }
                         k += 1
                     }
-                    if k == m { out.append((i, m)); i += m; continue }
+                    if k == m { out.append((i, m)); i += overlapping ? 1 : m; continue }
                 }
                 i += 1
             }
@@ -143,8 +168,28 @@ struct FullTextNeedle: Sendable {
         }
     }
 
-    /// The general path: decode scalars and compare them folded.
+    /// The general path: decode scalars and compare them folded. With an anchor, only where
+    /// its bytes occur (most text holds none of them).
     private func findFolded(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ out: inout [(Int, Int)]) {
+        if let anchor {
+            var hits: [(Int, Int)] = []
+            findASCII(b, from: from, anchor.bytes, &hits, overlapping: true)
+            var next = from  // no match may start before the end of the previous one
+            for (at, _) in hits {
+                // Back up to where the query would start: `offset` scalars before the anchor.
+                var start = at
+                var back = anchor.offset
+                while back > 0, start > from {
+                    start -= 1
+                    while start > from, b[start] & 0xC0 == 0x80 { start -= 1 }
+                    back -= 1
+                }
+                guard back == 0, start >= next, let end = matchFolded(b, at: start) else { continue }
+                out.append((start, end - start))
+                next = end
+            }
+            return
+        }
         let m = scalars.count
         var i = from
         while i < b.count {
@@ -159,6 +204,19 @@ struct FullTextNeedle: Sendable {
             if k == m { out.append((i, j - i)); i = j; continue }
             i += decodeScalar(b, i).1
         }
+    }
+
+    /// The byte after a folded match of the whole query starting at `i`, if there is one.
+    private func matchFolded(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        var j = i, k = 0
+        while k < scalars.count && j < b.count {
+            let (v, len) = decodeScalar(b, j)
+            let folded = Unicode.Scalar(v).map(MentionSearch.foldScalar) ?? v
+            if folded != scalars[k] { return nil }
+            j += len
+            k += 1
+        }
+        return k == scalars.count ? j : nil
     }
 
     private func decodeScalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
