@@ -193,10 +193,9 @@ enum NoteParser {
     // MARK: Properties
 
     private static func readProperties(_ note: inout ParsedNote) {
-        let keys = note.properties.map { $0.key.folded }
         func property(_ names: String...) -> Property? {
             for name in names {
-                if let k = keys.firstIndex(of: name) { return note.properties[k] }
+                if let p = note.properties.first(where: { $0.key.folds(to: name) }) { return p }
             }
             return nil
         }
@@ -242,7 +241,7 @@ enum NoteParser {
         for site in sites {
             if site.text.utf8.containsPair(lbracket, lbracket) {
                 for link in wikilinks(inProperty: site, key: site.key) { note.links.append(link) }
-            } else if site.key.folded == "related", site.depth <= 1 {
+            } else if site.depth <= 1, site.key.folds(to: "related") {
                 let name = site.text.trimmingSpaces
                 guard !name.isEmpty else { continue }
                 note.links.append(Link(kind: .frontmatter, target: name, display: nil, isEmbed: false,

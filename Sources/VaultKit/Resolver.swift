@@ -12,6 +12,8 @@ struct Resolution {
 struct FileIndex: Sendable {
     /// Folded note id (path without `.md`) → note.
     private(set) var notesByID: [String: Int] = [:]
+    /// Folded note path (with `.md`) → note, so a link written with `.md` is looked up as is.
+    private var notesByPath: [String: Int] = [:]
     /// Folded attachment path → attachment.
     private(set) var attachmentsByPath: [String: Int] = [:]
     /// Folded file name (notes without `.md`, attachments with extension) → files.
@@ -39,10 +41,13 @@ struct FileIndex: Sendable {
         noteFolders = notes.map { $0.folder.folded }
         attachmentFolders = attachments.map { $0.folder.folded }
         notesByID.reserveCapacity(notes.count)
+        notesByPath.reserveCapacity(notes.count)
         byName.reserveCapacity(notes.count + attachments.count)
         for (i, n) in notes.enumerated() {
             let key = noteKeys[i]
             if notesByID[key] == nil { notesByID[key] = i }
+            let pathKey = n.path.folded
+            if notesByPath[pathKey] == nil { notesByPath[pathKey] = i }
             byName[n.name.folded, default: []].append(.note(i))
         }
         for (i, a) in attachments.enumerated() {
@@ -86,7 +91,7 @@ struct FileIndex: Sendable {
 
     /// A vault path as written (folded), with or without `.md`.
     func exact(_ folded: String) -> Destination? {
-        if folded.utf8.hasMDSuffix, let i = notesByID[folded.droppingLastBytes(3)] { return .note(i) }
+        if folded.utf8.hasMDSuffix, let i = notesByPath[folded] { return .note(i) }
         if let i = notesByID[folded] { return .note(i) }
         if let i = attachmentsByPath[folded] { return .attachment(i) }
         return nil

@@ -107,8 +107,43 @@ enum Scanner {
             // Depth-first in name order keeps the walk deterministic.
             stack.append(contentsOf: subfolders.sorted { $0.1 > $1.1 })
         }
-        files.sort { $0.path.utf8Precedes($1.path) }
+        files = sortedByPath(files)
         return (files, issues)
+    }
+
+    /// The files in byte order of their paths. Sorting the files themselves compares
+    /// strings (each comparison retains and releases them); this sorts plain keys, the first
+    /// 16 bytes of each path, and on a tie compares the rest of the paths with `memcmp` in
+    /// one buffer holding all of them.
+    static func sortedByPath(_ files: [ScannedFile]) -> [ScannedFile] {
+        struct Key { var hi: UInt64, lo: UInt64, start: Int, count: Int, index: Int }
+        var all: [UInt8] = []
+        all.reserveCapacity(files.count * 48)
+        var keys = files.indices.map { i -> Key in
+            var path = files[i].path
+            return path.withUTF8 { b in
+                var hi: UInt64 = 0, lo: UInt64 = 0
+                for k in 0..<16 {
+                    let byte = k < b.count ? UInt64(b[k]) : 0
+                    if k < 8 { hi = hi << 8 | byte } else { lo = lo << 8 | byte }
+                }
+                let start = all.count
+                all.append(contentsOf: b)
+                return Key(hi: hi, lo: lo, start: start, count: b.count, index: i)
+            }
+        }
+        all.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress
+            keys.sort { a, b in
+                if a.hi != b.hi { return a.hi < b.hi }
+                if a.lo != b.lo { return a.lo < b.lo }
+                // The first 16 bytes are equal (or both paths end within them).
+                let n = min(a.count, b.count) - 16
+                let c = n <= 0 ? 0 : memcmp(base! + a.start + 16, base! + b.start + 16, n)
+                return c != 0 ? c < 0 : a.count < b.count
+            }
+        }
+        return keys.map { files[$0.index] }
     }
 
     private struct FileKey: Hashable {
@@ -155,18 +190,34 @@ enum Scanner {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(ReadFailure(message: "not a regular file")) }
-        var buffer = [UInt8]()
+        // Read straight into the result, sized by `fstat` plus one byte to see the end of
+        // the file in the same call; a file that grew since is read on in chunks.
         let expected = Int(st.st_size)
-        buffer.reserveCapacity(expected + 1)
-        var chunk = [UInt8](repeating: 0, count: max(4096, min(expected + 1, 1 << 20)))
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadFailure(message: String(cString: strerror(errno))))
+        var failure: Int32 = 0
+        var buffer = [UInt8](unsafeUninitializedCapacity: expected + 1) { p, count in
+            while count < p.count {
+                let n = Glibc.read(fd, p.baseAddress! + count, p.count - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if n == 0 { return }
+                count += n
             }
-            if n == 0 { break }
-            buffer.append(contentsOf: chunk[0..<n])
+        }
+        if failure != 0 { return .failure(ReadFailure(message: String(cString: strerror(failure)))) }
+        if buffer.count > expected {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(ReadFailure(message: String(cString: strerror(errno))))
+                }
+                if n == 0 { break }
+                buffer.append(contentsOf: chunk[0..<n])
+            }
         }
         return .success(buffer)
     }

@@ -60,15 +60,20 @@ public struct TagNode: Sendable {
         // Tags as written, each with its notes (in note order), in the order first seen:
         // the tree is then built once per distinct tag, not once per occurrence.
         var order: [String] = []
-        var notesByTag: [String: [Int]] = [:]
-        for (i, noteTags) in tags.enumerated() {
-            for tag in noteTags {
-                if notesByTag[tag] == nil { order.append(tag) }
-                notesByTag[tag, default: []].append(i)
+        var carriersOf: [[Int]] = []
+        var slot: [String: Int] = [:]
+        for i in tags.indices {
+            for tag in tags[i] {
+                if let s = slot[tag] {
+                    carriersOf[s].append(i)
+                } else {
+                    slot[tag] = order.count
+                    order.append(tag)
+                    carriersOf.append([i])
+                }
             }
         }
-        for tag in order {
-            let carriers = notesByTag[tag]!
+        for (tag, carriers) in zip(order, carriersOf) {
             let segments = tag.split(separator: "/").map(String.init)
             guard !segments.isEmpty else { continue }
             var node = root

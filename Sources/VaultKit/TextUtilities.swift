@@ -152,26 +152,94 @@ extension String {
     public var folded: String {
         // Most names are ASCII and already lower case: keep the string itself (no copy).
         var copy = self
-        let plain = copy.withUTF8 { b -> Bool in
-            for c in b where c >= 0x80 || (c >= 0x41 && c <= 0x5A) { return false }
-            return true
+        let kind = copy.withUTF8 { b -> UInt8 in
+            var upper = false
+            for c in b {
+                if c >= 0x80 { return 2 }
+                if c &- 0x41 < 26 { upper = true }
+            }
+            return upper ? 1 : 0
         }
-        if plain { return self }
-        // The same as `lowercased()` (each scalar's lower-case mapping), but ASCII letters are
-        // mapped directly and only the scalars that change are looked up.
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count + 8)
-        for u in unicodeScalars {
-            let v = u.value
-            if v < 0x80 {
-                out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
-            } else if u.properties.changesWhenLowercased {
-                out.append(contentsOf: u.properties.lowercaseMapping.utf8)
-            } else {
-                out.append(contentsOf: UTF8.encode(u)!)
+        if kind == 0 { return self }
+        if kind == 1 {
+            return copy.withUTF8 { b in
+                String(unsafeUninitializedCapacity: b.count) { out in
+                    for k in 0..<b.count { out[k] = b[k] &- 0x41 < 26 ? b[k] | 0x20 : b[k] }
+                    return b.count
+                }
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        // The same as `lowercased()` (each scalar's lower-case mapping), but ASCII and Latin-1
+        // letters are mapped directly, scripts without case (CJK, kana, Hangul, emoji) are
+        // copied, and only the other scalars are looked up. No lower-case mapping is longer
+        // than 1.5 times its scalar's UTF-8; should one ever be, `lowercased()` answers.
+        return copy.withUTF8 { b in
+            let capacity = b.count * 2 + 16
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out in
+                var i = 0, k = 0
+                @inline(__always) func put(_ v: UInt32) {
+                    if v < 0x80 {
+                        out[k] = UInt8(v); k += 1
+                    } else if v < 0x800 {
+                        out[k] = UInt8(0xC0 | v >> 6); out[k + 1] = UInt8(0x80 | v & 0x3F); k += 2
+                    } else if v < 0x10000 {
+                        out[k] = UInt8(0xE0 | v >> 12); out[k + 1] = UInt8(0x80 | v >> 6 & 0x3F)
+                        out[k + 2] = UInt8(0x80 | v & 0x3F); k += 3
+                    } else {
+                        out[k] = UInt8(0xF0 | v >> 18); out[k + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                        out[k + 2] = UInt8(0x80 | v >> 6 & 0x3F); out[k + 3] = UInt8(0x80 | v & 0x3F); k += 4
+                    }
+                }
+                while i < b.count {
+                    guard k + 16 <= capacity else { return lowercased() }
+                    let c = b[i]
+                    if c < 0x80 {
+                        out[k] = c &- 0x41 < 26 ? c | 0x20 : c
+                        k += 1; i += 1
+                        continue
+                    }
+                    // The string is valid UTF-8: decode the scalar from its lead byte.
+                    let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                    var v = UInt32(c) & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07)
+                    for j in 1..<len { v = v << 6 | UInt32(b[i + j] & 0x3F) }
+                    if v < 0x100 {
+                        // À-Þ (but ×) lower by 0x20; the rest of Latin-1 is unchanged.
+                        put(v &- 0xC0 < 0x1F && v != 0xD7 ? v + 0x20 : v)
+                    } else if String.caseless(v) || !Unicode.Scalar(v)!.properties.changesWhenLowercased {
+                        for j in 0..<len { out[k + j] = b[i + j] }
+                        k += len
+                    } else {
+                        for m in Unicode.Scalar(v)!.properties.lowercaseMapping.unicodeScalars { put(m.value) }
+                    }
+                    i += len
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: out[0..<k]), as: UTF8.self)
+            }
+        }
+    }
+
+    /// Blocks no scalar of which changes when lower-cased: CJK radicals to Yi (with kana,
+    /// Hangul letters and the unified ideographs), Hangul syllables, and the emoji and
+    /// symbol planes from mahjong tiles to the symbols extension. Checked scalar by scalar
+    /// by a test.
+    @inline(__always)
+    static func caseless(_ v: UInt32) -> Bool {
+        (v &- 0x2E80 < 0xA640 - 0x2E80) || (v &- 0xAC00 < 0xD7A4 - 0xAC00) || (v &- 0x1F000 < 0x1FB00 - 0x1F000)
+    }
+
+    /// True when the string folds to `lower` (lower-case ASCII, such as a property name),
+    /// without building the folded copy when the string is ASCII.
+    func folds(to lower: String) -> Bool {
+        var a = self, b = lower
+        let ascii: Bool? = a.withUTF8 { x in
+            b.withUTF8 { y in
+                for c in x where c >= 0x80 { return nil }   // K (Kelvin) folds to k: ask `folded`
+                guard x.count == y.count else { return false }
+                for k in 0..<x.count where (x[k] &- 0x41 < 26 ? x[k] | 0x20 : x[k]) != y[k] { return false }
+                return true
+            }
+        }
+        return ascii ?? (folded == lower)
     }
 
     /// Trims ASCII spaces and tabs (the format's notion of padding around link parts).

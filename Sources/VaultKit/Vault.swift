@@ -162,45 +162,79 @@ public struct Vault: Sendable {
         let resolveStarted = monotonicSeconds()
         var notes = inputNotes
         let files = prepared ?? fileIndex(notePaths: notes.map(\.path), attachments: attachments)
-        var aliasIndex: [String: [Int]] = [:]
-        for (i, n) in notes.enumerated() {
-            for a in n.aliases { aliasIndex[a.folded, default: []].append(i) }
-        }
-
         // Resolve every link; notes are independent, so this runs in parallel. Unresolved
         // links get their ghost key here and their ghost number below, in note order.
-        // The tag tree needs only each note's tags: built while the links are resolved.
-        let noteTags = notes.map(\.tags)
+        let ghostKeys = resolveLinks(&notes, files: files)
+
+        // The alias index and the tag tree need only each note's aliases and tags: they are
+        // built on another core while this one gathers the backlinks.
+        let noteAliases = notes.map(\.aliases), noteTags = notes.map(\.tags)
+        let aliases = Deferred { () -> [String: [Int]] in
+            var index: [String: [Int]] = [:]
+            for i in noteAliases.indices {
+                for a in noteAliases[i] { index[a.folded, default: []].append(i) }
+            }
+            return index
+        }
         let tree = Deferred { TagNode.build(noteTags) }
-        let ghostKeys = resolveLinks(&notes, files: files, aliasIndex: aliasIndex)
 
         var ghosts: [Ghost] = []
         var ghostIndex: [String: Int] = [:]
-        var backlinks = [[LinkRef]](repeating: [], count: notes.count)
-        var attachmentBacklinks = [[LinkRef]](repeating: [], count: attachments.count)
+        // Backlink lists are counted first, so each is allocated once at its size.
+        var noteCounts = [Int](repeating: 0, count: notes.count)
+        var attachmentCounts = [Int](repeating: 0, count: attachments.count)
+        for i in notes.indices {
+            notes[i].links.withUnsafeBufferPointer { links in
+                for k in links.indices {
+                    switch links[k].destination {
+                    case let .note(t): noteCounts[t] += 1
+                    case let .attachment(t): attachmentCounts[t] += 1
+                    case .ghost: break
+                    }
+                }
+            }
+        }
+        var backlinks = noteCounts.map { c -> [LinkRef] in
+            var refs: [LinkRef] = []
+            refs.reserveCapacity(c)
+            return refs
+        }
+        var attachmentBacklinks = attachmentCounts.map { c -> [LinkRef] in
+            var refs: [LinkRef] = []
+            refs.reserveCapacity(c)
+            return refs
+        }
         var ghostBacklinks: [[LinkRef]] = []
         for i in notes.indices {
             var keys = ghostKeys[i].makeIterator()
-            for k in notes[i].links.indices {
-                let ref = LinkRef(note: i, link: k)
-                switch notes[i].links[k].destination {
-                case let .note(t): backlinks[t].append(ref)
-                case let .attachment(t): attachmentBacklinks[t].append(ref)
-                case .ghost:
-                    let key = keys.next()!
-                    let g: Int
-                    if let existing = ghostIndex[key] {
-                        g = existing
-                    } else {
-                        g = ghosts.count
-                        ghostIndex[key] = g
-                        ghosts.append(Ghost(key: key, name: notes[i].links[k].path))
-                        ghostBacklinks.append([])
+            notes[i].links.withUnsafeMutableBufferPointer { links in
+                for k in links.indices {
+                    let ref = LinkRef(note: i, link: k)
+                    switch links[k].destination {
+                    case let .note(t): backlinks[t].append(ref)
+                    case let .attachment(t): attachmentBacklinks[t].append(ref)
+                    case .ghost:
+                        let key = keys.next()!
+                        let g: Int
+                        if let existing = ghostIndex[key] {
+                            g = existing
+                        } else {
+                            g = ghosts.count
+                            ghostIndex[key] = g
+                            ghosts.append(Ghost(key: key, name: links[k].path))
+                            ghostBacklinks.append([])
+                        }
+                        links[k].destination = .ghost(g)
+                        ghostBacklinks[g].append(ref)
                     }
-                    notes[i].links[k].destination = .ghost(g)
-                    ghostBacklinks[g].append(ref)
                 }
             }
+        }
+        // An unresolved link whose text is exactly one note's alias points the reader there.
+        let aliasIndex = aliases.value
+        for g in ghosts.indices {
+            guard let owners = aliasIndex[ghosts[g].key], owners.allSatisfy({ $0 == owners[0] }) else { continue }
+            for ref in ghostBacklinks[g] { notes[ref.note].links[ref.link].aliasOf = owners[0] }
         }
         timings.resolve = monotonicSeconds() - resolveStarted
         let indexStarted = monotonicSeconds()
@@ -219,7 +253,7 @@ public struct Vault: Sendable {
     /// links, and reads other notes' headings and block ids from copies made first. Returns,
     /// per note, the ghost key of each unresolved link in order (their ghost numbers are
     /// given afterwards, in note order).
-    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, aliasIndex: [String: [Int]]) -> [[String]] {
+    private static func resolveLinks(_ notes: inout [Note], files: FileIndex) -> [[String]] {
         guard !notes.isEmpty else { return [] }
         let headings = notes.map(\.headings), blockIDs = notes.map(\.blockIDs)
         let folders = notes.map(\.folder)
@@ -228,25 +262,25 @@ public struct Vault: Sendable {
             return parallelMap(Array(buffer.indices), progress: nil) { i -> [String] in
                 var keys: [String] = []
                 let note = base.value + i
-                for k in note.pointee.links.indices {
-                    let link = note.pointee.links[k]
-                    let r = link.path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(link.path, from: folders[i])
-                    note.pointee.links[k].escapesVault = r.escapesVault
-                    if !r.alternatives.isEmpty { note.pointee.links[k].alternatives = r.alternatives }
-                    switch r.destination {
-                    case let .note(t)?:
-                        note.pointee.links[k].destination = .note(t)
-                        if !link.subpath.isEmpty {
-                            note.pointee.links[k].subpathFound = Note.has(subpath: link, headings: headings[t], blockIDs: blockIDs[t])
-                        }
-                    case let .attachment(t)?:
-                        note.pointee.links[k].destination = .attachment(t)
-                    case .ghost?, nil:
-                        let key = link.path.folded
-                        keys.append(key)
-                        note.pointee.links[k].destination = .ghost(-1)
-                        if let owners = aliasIndex[key], owners.allSatisfy({ $0 == owners[0] }) {
-                            note.pointee.links[k].aliasOf = owners[0]
+                // Each link is changed where it lies (a copy of it would retain and release
+                // all its strings).
+                note.pointee.links.withUnsafeMutableBufferPointer { links in
+                    for k in links.indices {
+                        let path = links[k].path
+                        let r = path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(path, from: folders[i])
+                        links[k].escapesVault = r.escapesVault
+                        if !r.alternatives.isEmpty { links[k].alternatives = r.alternatives }
+                        switch r.destination {
+                        case let .note(t)?:
+                            links[k].destination = .note(t)
+                            if !links[k].subpath.isEmpty {
+                                links[k].subpathFound = Note.has(subpath: links[k], headings: headings[t], blockIDs: blockIDs[t])
+                            }
+                        case let .attachment(t)?:
+                            links[k].destination = .attachment(t)
+                        case .ghost?, nil:
+                            keys.append(path.folded)
+                            links[k].destination = .ghost(-1)
                         }
                     }
                 }

@@ -16,6 +16,22 @@ struct FilesTests {
         #expect(v.notes.map(\.path) == ["a.md", "sub/b.md"])
     }
 
+    @Test("the scan lists paths in byte order: names alike as files and folders, accents, CJK, capitals, linked folders")
+    func scanInByteOrder() throws {
+        let d = TempDir()
+        let paths = ["a.md", "a/x.md", "a/b.png", "a-b/y.md", "a b.md", "ab.md", "ab", "B.md", "é.md", "e\u{301}/n.md",
+                     "z/a/b.md", "z/a.md", "z.md", "z/a b/c.md", "z/a-/d.md", "菌糸/x.md", "Z/q.md", "a.md.md",
+                     "long-name-sixteen-bytes-1.md", "long-name-sixteen-bytes-0.md", "long-name-sixteen-bytes.md",
+                     "long-name-sixteen/z.md"]
+        for p in paths { d.write(p, "x") }
+        // A hidden folder is walked only through a link to it, after everything else.
+        d.write(".store/k.md", "x")
+        d.symlink("0-linked", to: d.path + "/.store")
+        let bytes = { (s: String) in Array(s.utf8) }
+        let listed = try Scanner.scan(root: d.path).files.map(\.path)
+        #expect(listed == (paths + ["0-linked/k.md"]).sorted { bytes($0).lexicographicallyPrecedes(bytes($1)) })
+    }
+
     @Test("symbolic links: followed inside the vault, never out of it, never in a loop")
     func symlinks() throws {
         let outside = TempDir()

@@ -148,6 +148,31 @@ struct LinkTests {
         }
     }
 
+    @Test("folding is lower-casing for every scalar of the first two planes, alone and among others; the caseless blocks have no case")
+    func foldedEveryScalar() {
+        var caselessBlocks = 0
+        for v in UInt32(0)..<0x20000 {
+            if String.caseless(v) && !String.caseless(v &- 1) { caselessBlocks += 1 }
+            guard let u = Unicode.Scalar(v) else { continue }
+            if String.caseless(v) { #expect(!u.properties.changesWhenLowercased, "U+\(String(v, radix: 16))") }
+            let s = String(Character(u))
+            #expect(s.folded == s.lowercased(), "U+\(String(v, radix: 16))")
+            let t = "Ab" + s + s + "é"
+            #expect(t.folded == t.lowercased(), "U+\(String(v, radix: 16))")
+        }
+        #expect(caselessBlocks == 3)
+    }
+
+    @Test("a name folds to a lower-case ASCII word exactly when its folded copy equals it")
+    func foldsToWord() {
+        for (name, word) in [("Tags", "tags"), ("TAGS", "tags"), ("tags", "tags"), ("tag", "tags"), ("tagss", "tags"),
+                             ("Related", "related"), ("re-lated", "related"), ("", "tags"), ("\u{212A}ey", "key"),
+                             ("KEY", "key"), ("kéy", "key"), ("Ttle", "title"), ("TITLE", "title")] {
+            #expect(name.folds(to: word) == (name.folded == word), "\(name) \(word)")
+        }
+        #expect("\u{212A}ey".folds(to: "key"))
+    }
+
     @Test("many context lines in one pass are the lines one by one; a path with spaces is found as written")
     func lineTextsAndLookup() {
         let text = "---\ntitle: T\n---\none\r\ntwo\n\nfour [[x]]\nlast"
