@@ -259,22 +259,19 @@ enum MaskBuilder {
     }
 
     /// The first byte at or after `from` that may open an inline construct (`mayOpen`), or
-    /// `end`. Eight bytes at a time: a word holds none of the five when no byte of it equals
-    /// any of them (the classic "has a zero byte" test after XOR with each repeated).
+    /// `end`. Sixteen bytes at a time, compared with each of the five at once (vector
+    /// instructions), then byte by byte in the block that holds one.
     private static func skipInert(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
         var j = from
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasByte(_ w: UInt64, _ c: UInt8) -> Bool {
-            let x = w ^ (ones &* UInt64(c))
-            return (x &- ones) & ~x & highs != 0
-        }
         let raw = UnsafeRawPointer(p.baseAddress!)
-        while j + 8 <= end {
-            let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-            if hasByte(w, backslash) || hasByte(w, backtick) || hasByte(w, percent) || hasByte(w, lt) || hasByte(w, dollar) {
-                break
-            }
-            j += 8
+        let b1 = SIMD16<UInt8>(repeating: backslash), b2 = SIMD16<UInt8>(repeating: backtick)
+        let b3 = SIMD16<UInt8>(repeating: percent), b4 = SIMD16<UInt8>(repeating: lt)
+        let b5 = SIMD16<UInt8>(repeating: dollar)
+        while j + 16 <= end {
+            let v = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self)
+            let hit = (v .== b1) .| (v .== b2) .| (v .== b3) .| (v .== b4) .| (v .== b5)
+            if any(hit) { break }
+            j += 16
         }
         while j < end, !mayOpen(p[j]) { j += 1 }
         return j

@@ -207,21 +207,26 @@ enum HeadingMatch {
     /// `fold` for ASCII text (most headings), without Unicode property look-ups; nil when
     /// the text is not all ASCII.
     static func foldASCII(_ s: String) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for c in s.utf8 {
-            guard c < 0x80 else { return nil }
-            let lower = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
-            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
-                if pendingSpace && !out.isEmpty { out.append(0x20) }
-                pendingSpace = false
-                out.append(lower)
-            } else {
-                pendingSpace = true
+        var copy = s
+        return copy.withUTF8 { b -> String? in
+            for c in b where c >= 0x80 { return nil }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                var k = 0
+                var pendingSpace = false
+                for c in b {
+                    let lower = c &- 0x41 < 26 ? c | 0x20 : c
+                    if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
+                        if pendingSpace && k > 0 { out[k] = 0x20; k += 1 }
+                        pendingSpace = false
+                        out[k] = lower
+                        k += 1
+                    } else {
+                        pendingSpace = true
+                    }
+                }
+                return k
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// True when `chain` (`["H1", "H2"]`) names a heading of `headings`, each later part a

@@ -298,6 +298,17 @@ func percentDecode(_ s: String) -> String {
 extension String.UTF8View {
     /// True when two bytes occur next to each other (`[[`), without Foundation's slow path.
     func containsPair(_ a: UInt8, _ b: UInt8) -> Bool {
+        if let found = withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard bytes.count >= 2 else { return false }
+            var i = 0
+            while let hit = memchr(bytes.baseAddress! + i, Int32(a), bytes.count - 1 - i) {
+                let at = bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if bytes[at + 1] == b { return true }
+                i = at + 1
+                if i >= bytes.count - 1 { break }
+            }
+            return false
+        }) { return found }
         var previous: UInt8 = 0
         for c in self {
             if previous == a && c == b { return true }
@@ -310,6 +321,10 @@ extension String.UTF8View {
 extension String.UTF8View {
     /// True when the text ends in `.md`, in any case (`.MD`).
     var hasMDSuffix: Bool {
+        if let found = withContiguousStorageIfAvailable({ b -> Bool in
+            let n = b.count
+            return n >= 3 && b[n - 1] | 0x20 == UInt8(ascii: "d") && b[n - 2] | 0x20 == UInt8(ascii: "m") && b[n - 3] == UInt8(ascii: ".")
+        }) { return found }
         var it = reversed().makeIterator()
         guard let d = it.next(), let m = it.next(), let dot = it.next() else { return false }
         return d | 0x20 == UInt8(ascii: "d") && m | 0x20 == UInt8(ascii: "m") && dot == UInt8(ascii: ".")

@@ -173,6 +173,19 @@ struct LinkTests {
         #expect("\u{212A}ey".folds(to: "key"))
     }
 
+    @Test("the byte tests on names (a pair of bytes, a .md ending) agree with reading byte by byte")
+    func byteTests() {
+        var rng = SplitMix64(seed: 11)
+        let pieces = ["[", "[[", "]", "a", "é", ".", "md", "MD", ".mD", "菌", "x", ".md"]
+        for _ in 0..<3_000 {
+            let text = (0..<Int(rng.next() % 6)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let b = Array(text.utf8)
+            let pair = b.indices.dropFirst().contains { b[$0 - 1] == 0x5B && b[$0] == 0x5B }
+            #expect(text.utf8.containsPair(0x5B, 0x5B) == pair, "\(text)")
+            #expect(text.utf8.hasMDSuffix == text.lowercased().hasSuffix(".md"), "\(text)")
+        }
+    }
+
     @Test("many context lines in one pass are the lines one by one; a path with spaces is found as written")
     func lineTextsAndLookup() {
         let text = "---\ntitle: T\n---\none\r\ntwo\n\nfour [[x]]\nlast"
