@@ -127,10 +127,20 @@ enum NoteParser {
         if let block = Frontmatter.locate(bytes, start: start) {
             note.hasFrontmatter = true
             bodyStart = block.bodyStart
-            let yaml = decode(bytes, block.yamlRange)
+            // The simple shapes most notes use are read from the bytes (when they are valid
+            // UTF-8) without first making a string of the block; the rest through Yams.
+            let simple = note.invalidUTF8 ? nil : bytes.withUnsafeBufferPointer { b in
+                SimpleFrontmatter.parse(UnsafeBufferPointer(rebasing: b[block.yamlRange]), firstLine: block.firstLine)
+            }
             do {
                 var sites: [ScalarSite] = []
-                note.properties = try Frontmatter.parse(yaml, firstLine: block.firstLine, sites: &sites)
+                if let simple {
+                    note.properties = simple.properties
+                    sites = simple.sites
+                } else {
+                    note.properties = try Frontmatter.parseWithYams(decode(bytes, block.yamlRange), firstLine: block.firstLine,
+                                                                    sites: &sites)
+                }
                 readProperties(&note)
                 frontmatterLinks(sites, &note)
             } catch {

@@ -114,13 +114,16 @@ struct FileIndex: Sendable {
         // rule too, since an exact match must then be a file at the root.
         if !folded.utf8.hasMDSuffix, !folded.containsByte(UInt8(ascii: "/")) {
             guard let candidates = byName[folded] else { return Resolution() }
-            let atRoot = { (d: Destination) -> Bool in self.folder(of: d).isEmpty }
-            if let note = candidates.first(where: { if case .note = $0 { return atRoot($0) }; return false }) {
-                return Resolution(destination: note)
+            if candidates.count == 1 { return Resolution(destination: candidates[0]) }
+            var rootFile: Destination?
+            for d in candidates {
+                switch d {
+                case let .note(i) where noteFolders[i].isEmpty: return Resolution(destination: d)
+                case let .attachment(i) where rootFile == nil && attachmentFolders[i].isEmpty: rootFile = d
+                default: break
+                }
             }
-            if let file = candidates.first(where: { if case .attachment = $0 { return atRoot($0) }; return false }) {
-                return Resolution(destination: file)
-            }
+            if let rootFile { return Resolution(destination: rootFile) }
             return choose(among: candidates, from: sourceFolder)
         }
         if let d = exact(folded) { return Resolution(destination: d) }

@@ -52,8 +52,9 @@ enum SimpleFrontmatter {
             if isBlank(b, line.start, line.end) { i += 1; continue }
             // A key at column one: letters, digits, `_ - . /`, inner spaces, any non-ASCII.
             guard let keyEnd = keyEnd(b, line) else { return nil }
-            var key = decode(b, line.start, keyEnd)
-            while key.last == " " { key.removeLast() }
+            var keyLast = keyEnd
+            while keyLast > line.start, b[keyLast - 1] == space { keyLast -= 1 }
+            let key = decode(b, line.start, keyLast)
             // A repeated key is left to Yams (a note has a handful: a scan beats hashing), and
             // so is a block of more than 64 keys, which the scan would make slow.
             guard properties.count < 64, !properties.contains(where: { $0.key == key }) else { return nil }
