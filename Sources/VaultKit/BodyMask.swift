@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Marks the parts of a note where links, tags and mentions do not count: fenced and indented
 // code, inline code spans, `%% comments %%`, `<!-- HTML comments -->`, HTML blocks and math.
 // One left-to-right pass over the lines with a small state machine, so a fence inside a
@@ -12,7 +20,13 @@ struct BodyMask {
 
     var flags: [UInt8]
 
-    init(count: Int) { flags = [UInt8](repeating: 0, count: count) }
+    init(count: Int) {
+        // Zeroed by `memset` (the generic repeating initialiser stores byte by byte).
+        flags = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { memset(buffer.baseAddress!, 0, count) }
+            initialized = count
+        }
+    }
 
     @inline(__always) func isHidden(_ i: Int) -> Bool { flags[i] & Self.hidden != 0 }
 
@@ -258,31 +272,10 @@ enum MaskBuilder {
         }
     }
 
-    /// The first byte at or after `from` that may open an inline construct (`mayOpen`), or
-    /// `end`. Sixteen bytes at a time, compared with each of the five at once (vector
-    /// instructions), then byte by byte in the block that holds one.
+    /// The first byte at or after `from` that may open an inline construct (`\\`, `` ` ``,
+    /// `%`, `<`, `$`), or `end`.
     private static func skipInert(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
-        var j = from
-        let raw = UnsafeRawPointer(p.baseAddress!)
-        let b1 = SIMD16<UInt8>(repeating: backslash), b2 = SIMD16<UInt8>(repeating: backtick)
-        let b3 = SIMD16<UInt8>(repeating: percent), b4 = SIMD16<UInt8>(repeating: lt)
-        let b5 = SIMD16<UInt8>(repeating: dollar)
-        while j + 16 <= end {
-            let v = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self)
-            let hit = (v .== b1) .| (v .== b2) .| (v .== b3) .| (v .== b4) .| (v .== b5)
-            if any(hit) { break }
-            j += 16
-        }
-        while j < end, !mayOpen(p[j]) { j += 1 }
-        return j
-    }
-
-    /// True for the bytes that can start an inline construct: `\\`, `` ` ``, `%`, `<`, `$`.
-    @inline(__always) private static func mayOpen(_ c: UInt8) -> Bool {
-        switch c {
-        case backslash, backtick, percent, lt, dollar: return true
-        default: return false
-        }
+        firstOf(p, from: from, end: end, backslash, backtick, percent, lt, dollar)
     }
 
     /// `$x$`: the opener is followed by a non-space, the closer preceded by a non-space and

@@ -203,25 +203,32 @@ enum NoteParser {
     // MARK: Properties
 
     private static func readProperties(_ note: inout ParsedNote) {
-        func property(_ names: String...) -> Property? {
-            for name in names {
-                if let p = note.properties.first(where: { $0.key.folds(to: name) }) { return p }
-            }
-            return nil
+        func property(_ name: String, or other: String? = nil) -> Property? {
+            if let p = note.properties.first(where: { $0.key.folds(to: name) }) { return p }
+            guard let other else { return nil }
+            return note.properties.first(where: { $0.key.folds(to: other) })
         }
         if let t = property("title")?.value.text, !t.isEmpty { note.title = t }
 
-        if let p = property("aliases", "alias") {
-            var seen = Set<String>()
+        if let p = property("aliases", or: "alias") {
             let items: [PropertyValue]
             if case let .list(l) = p.value { items = l } else { items = [p.value] }
+            // A note has a few aliases: comparing folded names beats hashing them, up to a point.
+            var seen: [String] = [], seenSet = Set<String>()
             for item in items {
-                guard let s = item.text?.trimmingSpaces, !s.isEmpty, seen.insert(s.folded).inserted else { continue }
+                guard let s = item.text?.trimmingSpaces, !s.isEmpty else { continue }
+                let key = s.folded
+                if items.count <= 16 {
+                    if seen.contains(key) { continue }
+                    seen.append(key)
+                } else if !seenSet.insert(key).inserted {
+                    continue
+                }
                 note.aliases.append(s)
             }
         }
 
-        if let p = property("tags", "tag") {
+        if let p = property("tags", or: "tag") {
             var names: [String] = []
             switch p.value {
             case let .list(items):
@@ -295,6 +302,9 @@ enum NoteParser {
         var j = i + 2
         var pipeAt: Int?
         while j + 1 < end {
+            // Sixteen bytes at a time up to the next byte that matters here.
+            j = firstOf(b, from: j, end: end - 1, 0x0A, 0x0D, lbracket, rbracket, pipe)
+            guard j + 1 < end else { break }
             let c = b[j]
             if c == 0x0A || c == 0x0D { return nil }
             if c == lbracket, b[j + 1] == lbracket { return nil }
@@ -306,10 +316,10 @@ enum NoteParser {
         var targetEnd = pipeAt ?? j
         let splitAt = targetEnd
         if pipeAt != nil, targetEnd > i + 2, b[targetEnd - 1] == bslash { targetEnd -= 1 }
-        let target = decode(b, (i + 2)..<targetEnd).trimmingSpaces
+        let target = decodeTrimmed(b, (i + 2)..<targetEnd)
         guard !target.isEmpty else { return nil }
         var display: String?
-        if let p = pipeAt { display = decode(b, (p + 1)..<j).trimmingSpaces }
+        if let p = pipeAt { display = decodeTrimmed(b, (p + 1)..<j) }
         return RawWikilink(target: target, display: display, end: j + 2, targetEnd: splitAt)
     }
 
@@ -504,7 +514,7 @@ enum NoteParser {
                 while content + level < r.upperBound, b[content + level] == hash { level += 1 }
                 let after = content + level
                 if level <= 6, after == r.upperBound || b[after] == sp || b[after] == tb {
-                    var text = decode(b, after..<r.upperBound).trimmingSpaces
+                    var text = decodeTrimmed(b, after..<r.upperBound)
                     // A closing run of `#` preceded by a space is not part of the text.
                     if let trimmed = stripClosingHashes(text) { text = trimmed }
                     note.headings.append(Heading(level: level, text: text, line: n + 1))
@@ -519,7 +529,7 @@ enum NoteParser {
                 while k < r.upperBound, b[k] == ch { k += 1 }
                 if MaskBuilder.isBlank(b, k..<r.upperBound) {
                     note.headings.append(Heading(level: ch == UInt8(ascii: "=") ? 1 : 2,
-                                                 text: decode(b, prev).trimmingSpaces, line: n))
+                                                 text: decodeTrimmed(b, prev), line: n))
                     previousParagraph = nil
                     continue
                 }

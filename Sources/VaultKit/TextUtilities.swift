@@ -66,6 +66,34 @@ func nextByte(_ bytes: [UInt8], _ byte: UInt8, from: Int, end: Int? = nil) -> In
     }
 }
 
+/// The first index in `from..<end` holding one of five bytes, or `end` (`from` when
+/// `from >= end`): sixteen bytes at a time with vector compares, then byte by byte.
+func firstOf(_ bytes: [UInt8], from: Int, end: Int, _ c1: UInt8, _ c2: UInt8, _ c3: UInt8, _ c4: UInt8,
+             _ c5: UInt8) -> Int {
+    guard from < end else { return from }
+    return bytes.withUnsafeBufferPointer { firstOf($0, from: from, end: end, c1, c2, c3, c4, c5) }
+}
+
+func firstOf(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int, _ c1: UInt8, _ c2: UInt8, _ c3: UInt8,
+             _ c4: UInt8, _ c5: UInt8) -> Int {
+    guard from < end else { return from }
+    let raw = UnsafeRawPointer(p.baseAddress!)
+    let v1 = SIMD16<UInt8>(repeating: c1), v2 = SIMD16<UInt8>(repeating: c2), v3 = SIMD16<UInt8>(repeating: c3)
+    let v4 = SIMD16<UInt8>(repeating: c4), v5 = SIMD16<UInt8>(repeating: c5)
+    var j = from
+    while j + 16 <= end {
+        let v = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self)
+        if any((v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)) { break }
+        j += 16
+    }
+    while j < end {
+        let c = p[j]
+        if c == c1 || c == c2 || c == c3 || c == c4 || c == c5 { return j }
+        j += 1
+    }
+    return end
+}
+
 /// Number of Unicode scalars in a byte range of (possibly invalid) UTF-8.
 @inline(__always)
 func scalarCount(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
@@ -83,6 +111,14 @@ func decode(_ bytes: ArraySlice<UInt8>) -> String {
 @inline(__always)
 func decode(_ bytes: [UInt8], _ range: Range<Int>) -> String {
     String(decoding: bytes[range], as: UTF8.self)
+}
+
+/// `decode(bytes, range).trimmingSpaces`, trimming the bytes first.
+func decodeTrimmed(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+    var lo = range.lowerBound, hi = range.upperBound
+    while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+    while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+    return String(decoding: bytes[lo..<hi], as: UTF8.self)
 }
 
 /// Decodes the scalar starting at `i`; returns it and its byte length. Invalid bytes decode

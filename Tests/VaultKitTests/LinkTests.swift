@@ -186,6 +186,19 @@ struct LinkTests {
         }
     }
 
+    @Test("the vector search for one of five bytes finds what a byte-by-byte search finds, at any offset and length")
+    func firstOfFive() {
+        var rng = SplitMix64(seed: 13)
+        let alphabet: [UInt8] = [0x61, 0x62, 0x20, 0xC3, 0xA9, 0x5B, 0x5D, 0x7C, 0x0A]
+        for _ in 0..<3_000 {
+            let bytes = (0..<Int(rng.next() % 70)).map { _ in rng.next() % 6 == 0 ? alphabet[Int(rng.next() % 9)] : 0x61 }
+            let from = bytes.isEmpty ? 0 : Int(rng.next() % UInt64(bytes.count))
+            let end = from + (bytes.count > from ? Int(rng.next() % UInt64(bytes.count - from + 1)) : 0)
+            let naive = (from..<end).first { [0x0A, 0x0D, 0x5B, 0x5D, 0x7C].contains(bytes[$0]) } ?? end
+            #expect(firstOf(bytes, from: from, end: end, 0x0A, 0x0D, 0x5B, 0x5D, 0x7C) == naive, "\(bytes) \(from) \(end)")
+        }
+    }
+
     @Test("many context lines in one pass are the lines one by one; a path with spaces is found as written")
     func lineTextsAndLookup() {
         let text = "---\ntitle: T\n---\none\r\ntwo\n\nfour [[x]]\nlast"
