@@ -139,9 +139,26 @@ public struct Vault: Sendable {
 
     /// A note's id (path without `.md`), name (file name without `.md`) and folder.
     private static func noteNames(_ path: String) -> (id: String, name: String, folder: String) {
-        let (folder, fileName) = splitPath(path)
-        let name = fileName.utf8.hasMDSuffix && fileName.utf8.count > 3 ? fileName.droppingLastBytes(3) : fileName
-        return (folder.isEmpty ? name : folder + "/" + name, name, folder)
+        // Byte offsets of the last `/` and of the name's end, found once; the parts are then
+        // cut from the path (the id is the path without `.md`, not a new concatenation).
+        var copy = path
+        let (slash, stem) = copy.withUTF8 { b -> (Int, Int) in
+            var slash = b.count - 1
+            while slash >= 0, b[slash] != UInt8(ascii: "/") { slash -= 1 }
+            let n = b.count
+            let md = n - slash - 1 > 3 && b[n - 1] | 0x20 == UInt8(ascii: "d") && b[n - 2] | 0x20 == UInt8(ascii: "m")
+                && b[n - 3] == UInt8(ascii: ".")
+            return (slash, md ? n - 3 : n)
+        }
+        let u = path.utf8
+        let stemEnd = u.index(u.startIndex, offsetBy: stem)
+        guard slash >= 0 else {
+            let name = stem == u.count ? path : String(path[..<stemEnd])
+            return (name, name, "")
+        }
+        let slashIndex = u.index(u.startIndex, offsetBy: slash)
+        let id = stem == u.count ? path : String(path[..<stemEnd])
+        return (id, String(path[u.index(after: slashIndex)..<stemEnd]), String(path[..<slashIndex]))
     }
 
     private static func makeNote(_ path: String, _ p: ParsedNote) -> Note {
