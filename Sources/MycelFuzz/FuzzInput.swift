@@ -24,6 +24,7 @@ public enum FuzzInput {
         for (i, part) in split(bytes).prefix(paths.count).enumerated() {
             files[paths[i]] = part
             precondition(Frontmatter.fastReaderAgreesWithYams(note: part), "the fast frontmatter reader disagrees with Yams")
+            precondition(Note.utf8CheckAgreesWithStandardLibrary(part), "the UTF-8 check disagrees with the standard library")
         }
         let vault = Vault.make(files: files)
         _ = vault.diagnostics

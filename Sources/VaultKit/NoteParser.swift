@@ -101,6 +101,12 @@ public struct SourceMarks: Sendable, Equatable {
 }
 
 extension Note {
+    /// For the fuzzer: the check that decides whether a note's bytes are valid UTF-8 gives
+    /// the standard library's answer.
+    public static func utf8CheckAgreesWithStandardLibrary(_ bytes: [UInt8]) -> Bool {
+        (utf8String(bytes) != nil) == (String(validating: bytes, as: UTF8.self) != nil)
+    }
+
     /// The note's bytes and the positions of its links, tags, comments, block ids and
     /// highlights, found by the same parser that built the graph.
     public func sourceMarks() -> (bytes: [UInt8], marks: SourceMarks) {
@@ -113,7 +119,7 @@ enum NoteParser {
     static func parse(_ bytes: [UInt8], marks: Bool = false) -> ParsedNote {
         var note = ParsedNote()
         if marks { note.marks = SourceMarks() }
-        if let text = String(validating: bytes, as: UTF8.self) {
+        if let text = utf8String(bytes) {
             note.text = text
         } else {
             note.invalidUTF8 = true

@@ -199,6 +199,42 @@ struct LinkTests {
         }
     }
 
+    @Test("the UTF-8 check agrees with the standard library on every sequence of up to three bytes, at every offset in a word, and on random bytes")
+    func utf8Check() {
+        func agrees(_ bytes: [UInt8]) -> Bool {
+            let ours = utf8String(bytes)
+            let theirs = String(validating: bytes, as: UTF8.self)
+            return ours == theirs && ours.map { Array($0.utf8) == bytes } ?? true
+        }
+        var failures = 0
+        for a in 0...255 {
+            for b in 0...255 {
+                if !agrees([UInt8(a), UInt8(b)]) { failures += 1 }
+                for c in stride(from: 0, through: 255, by: (0xE0...0xF4).contains(a) ? 1 : 51) where !agrees([UInt8(a), UInt8(b), UInt8(c)]) {
+                    failures += 1
+                }
+            }
+        }
+        for a in 0xF0...0xF7 {
+            for b in 0...255 {
+                for c: UInt8 in [0x80, 0xBF, 0x7F, 0xC0] {
+                    for d: UInt8 in [0x80, 0xBF, 0x7F, 0xC0] where !agrees([UInt8(a), UInt8(b), c, d]) { failures += 1 }
+                }
+            }
+        }
+        #expect(failures == 0)
+        var rng = SplitMix64(seed: 14)
+        let pieces: [[UInt8]] = [[0x61], [0x20], [0xC3, 0xA9], [0xE8, 0x8F, 0x8C], [0xF0, 0x9F, 0x8C, 0xB2], [0x80], [0xC0, 0xAF],
+                                 [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE8, 0x8F], [0xF0, 0x9F], [0xFF], [0xEF, 0xBB, 0xBF]]
+        for _ in 0..<20_000 {
+            let pad = Array(repeating: UInt8(0x61), count: Int(rng.next() % 17))
+            let bytes = pad + (0..<Int(rng.next() % 12)).flatMap { _ in
+                rng.next() % 3 == 0 ? pieces[Int(rng.next() % UInt64(pieces.count))] : [0x61]
+            }
+            #expect(agrees(bytes), "\(bytes)")
+        }
+    }
+
     @Test("many context lines in one pass are the lines one by one; a path with spaces is found as written")
     func lineTextsAndLookup() {
         let text = "---\ntitle: T\n---\none\r\ntwo\n\nfour [[x]]\nlast"
