@@ -133,6 +133,7 @@ public struct Note: Sendable {
         tags.reserveCapacity(tagOccurrences.count)
         if tagOccurrences.count <= 16 {
             var seen: [String] = []
+            seen.reserveCapacity(tagOccurrences.count)
             for t in tagOccurrences {
                 let key = t.name.folded
                 if !seen.contains(key) { seen.append(key); tags.append(t.name) }

@@ -29,27 +29,43 @@ struct FileIndex: Sendable {
     private let noteFolders: [String]
     private let attachmentFolders: [String]
 
-    init(notes: [(id: String, path: String, name: String, folder: String)],
-         attachments: [(path: String, name: String, folder: String)]) {
-        notePaths = notes.map(\.path)
+    /// The index of notes at `notePaths` (each ending in `.md`, in any case) and attachments.
+    init(notePaths: [String], attachments: [(path: String, name: String, folder: String)]) {
+        self.notePaths = notePaths
         attachmentPaths = attachments.map(\.path)
-        noteKeys = notes.map { $0.id.folded }
+        // Folding maps scalar by scalar and never makes or removes a `/`: each note's path is
+        // folded once, and its id, folder and name keys are cut from that.
+        var noteKeys: [String] = [], noteFolders: [String] = [], names: [String] = [], pathKeys: [String] = []
+        noteKeys.reserveCapacity(notePaths.count)
+        noteFolders.reserveCapacity(notePaths.count)
+        names.reserveCapacity(notePaths.count)
+        pathKeys.reserveCapacity(notePaths.count)
+        for path in notePaths {
+            let pathKey = path.folded
+            let idKey = pathKey.utf8.hasMDSuffix ? pathKey.droppingLastBytes(3) : pathKey
+            let (folderKey, nameKey) = Vault.splitPath(idKey)
+            pathKeys.append(pathKey)
+            noteKeys.append(idKey)
+            noteFolders.append(folderKey)
+            names.append(nameKey)
+        }
+        self.noteKeys = noteKeys
+        self.noteFolders = noteFolders
         attachmentKeys = attachments.map { $0.path.folded }
         // Lengths in UTF-16 units, as JavaScript (and so Obsidian) counts them.
-        noteLengths = notes.map { $0.path.utf16.count }
+        noteLengths = notePaths.map { $0.utf16.count }
         attachmentLengths = attachments.map { $0.path.utf16.count }
-        noteFolders = notes.map { $0.folder.folded }
         attachmentFolders = attachments.map { $0.folder.folded }
-        notesByID.reserveCapacity(notes.count)
-        notesByPath.reserveCapacity(notes.count)
-        byName.reserveCapacity(notes.count + attachments.count)
-        for (i, n) in notes.enumerated() {
-            let key = noteKeys[i]
-            if notesByID[key] == nil { notesByID[key] = i }
-            let pathKey = n.path.folded
-            if notesByPath[pathKey] == nil { notesByPath[pathKey] = i }
-            byName[n.name.folded, default: []].append(.note(i))
+        notesByID.reserveCapacity(notePaths.count)
+        notesByPath.reserveCapacity(notePaths.count)
+        byName.reserveCapacity(notePaths.count + attachments.count)
+        // The first note wins a key two spellings share: filled from the last, so the first
+        // is written over the others with one look-up each.
+        for i in notePaths.indices.reversed() {
+            notesByID[noteKeys[i]] = i
+            notesByPath[pathKeys[i]] = i
         }
+        for i in notePaths.indices { byName[names[i], default: []].append(.note(i)) }
         for (i, a) in attachments.enumerated() {
             let key = attachmentKeys[i]
             if attachmentsByPath[key] == nil { attachmentsByPath[key] = i }

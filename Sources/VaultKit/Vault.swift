@@ -133,8 +133,7 @@ public struct Vault: Sendable {
 
     /// The index of every file, for resolution: it needs only the paths.
     private static func fileIndex(notePaths: [String], attachments: [Attachment]) -> FileIndex {
-        FileIndex(notes: notePaths.map { p in let n = noteNames(p); return (n.id, p, n.name, n.folder) },
-                  attachments: attachments.map { ($0.path, $0.name, $0.folder) })
+        FileIndex(notePaths: notePaths, attachments: attachments.map { ($0.path, $0.name, $0.folder) })
     }
 
     /// A note's id (path without `.md`), name (file name without `.md`) and folder.
