@@ -2,7 +2,7 @@ import Yams
 
 /// A frontmatter value as written: scalars stay raw text (YAML 1.2 reading: `yes`, `no` and
 /// dates are not converted), so what the user typed is what mycel shows and matches.
-public indirect enum PropertyValue: Sendable, Equatable {
+public enum PropertyValue: Sendable, Equatable {
     case null
     /// A scalar's text; `quoted` when it was written in quotes or as a block scalar.
     case scalar(String, quoted: Bool)

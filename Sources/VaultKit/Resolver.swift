@@ -18,6 +18,8 @@ struct FileIndex: Sendable {
     private(set) var attachmentsByPath: [String: Int] = [:]
     /// Folded file name (notes without `.md`, attachments with extension) → files.
     private(set) var byName: [String: [Destination]] = [:]
+    /// For a name several files share: those files by the shortest-path rule, ranked once.
+    private var rankedByName: [String: [Destination]] = [:]
     private let notePaths: [String]
     private let attachmentPaths: [String]
     /// Folded paths without `.md` (notes) or with extension (attachments), for suffix matches.
@@ -71,6 +73,14 @@ struct FileIndex: Sendable {
             if attachmentsByPath[key] == nil { attachmentsByPath[key] = i }
             byName[a.name.folded, default: []].append(.attachment(i))
         }
+        for (name, files) in byName where files.count > 1 { rankedByName[name] = files.sorted(by: ranksBefore) }
+    }
+
+    /// The shortest-path rule: fewer UTF-16 units first, then byte order of the paths.
+    private func ranksBefore(_ a: Destination, _ b: Destination) -> Bool {
+        let la = length(of: a), lb = length(of: b)
+        if la != lb { return la < lb }
+        return path(of: a).utf8Precedes(path(of: b))
     }
 
     func path(of d: Destination) -> String {
@@ -140,7 +150,7 @@ struct FileIndex: Sendable {
                 }
             }
             if let rootFile { return Resolution(destination: rootFile) }
-            return choose(among: candidates, from: sourceFolder)
+            return choose(among: candidates, ranked: rankedByName[folded] ?? candidates, from: sourceFolder)
         }
         if let d = exact(folded) { return Resolution(destination: d) }
 
@@ -149,30 +159,31 @@ struct FileIndex: Sendable {
         let slash = stem.utf8.lastIndex(of: UInt8(ascii: "/"))
         let name = slash.map { String(stem[stem.utf8.index(after: $0)...]) } ?? stem
         guard var candidates = byName[name] else { return Resolution() }
-        if isNoteOnly { candidates = candidates.filter { if case .note = $0 { return true }; return false } }
+        var ranked = rankedByName[name] ?? candidates
+        if isNoteOnly {
+            let isNote = { (d: Destination) -> Bool in if case .note = d { return true }; return false }
+            candidates = candidates.filter(isNote)
+            ranked = ranked.filter(isNote)
+        }
         if slash != nil {
             let suffix = "/" + stem
             candidates = candidates.filter { key(of: $0).hasSuffix(suffix) }
+            ranked = ranked.filter { key(of: $0).hasSuffix(suffix) }
         }
-        return choose(among: candidates, from: sourceFolder)
+        return choose(among: candidates, ranked: ranked, from: sourceFolder)
     }
 
     /// Obsidian's tie-breaks among the files a link's name matches: the only one, else one in
     /// the source note's folder, else the shortest path (then byte order), the rest noted.
-    private func choose(among candidates: [Destination], from sourceFolder: String) -> Resolution {
+    /// `ranked` holds the same files as `candidates`, in the order of `ranksBefore`.
+    private func choose(among candidates: [Destination], ranked: [Destination], from sourceFolder: String) -> Resolution {
         switch candidates.count {
         case 0: return Resolution()
         case 1: return Resolution(destination: candidates[0])
         default: break
         }
         let sourceFolded = sourceFolder.folded
-        let local = candidates.filter { folder(of: $0) == sourceFolded }
-        if let first = local.first { return Resolution(destination: first) }
-        let ranked = candidates.sorted { a, b in
-            let la = length(of: a), lb = length(of: b)
-            if la != lb { return la < lb }
-            return path(of: a).utf8Precedes(path(of: b))
-        }
+        if let local = candidates.first(where: { folder(of: $0) == sourceFolded }) { return Resolution(destination: local) }
         return Resolution(destination: ranked[0], alternatives: Array(ranked.dropFirst()))
     }
 
