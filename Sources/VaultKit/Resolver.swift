@@ -17,9 +17,13 @@ struct FileIndex: Sendable {
     /// Folded attachment path → attachment.
     private(set) var attachmentsByPath: [String: Int] = [:]
     /// Folded file name (notes without `.md`, attachments with extension) → files.
-    private(set) var byName: [String: [Destination]] = [:]
-    /// For a name several files share: those files by the shortest-path rule, ranked once.
-    private var rankedByName: [String: [Destination]] = [:]
+    /// Its files sit at `start..<start+count` of `named` (in file order) and of `ranked` (by
+    /// the shortest-path rule, ranked once here). A plain value, so a look-up retains nothing
+    /// that the threads resolving links in parallel would all touch.
+    private var byName: [String: NameFiles] = [:]
+    private var named: [Destination] = []
+    private var ranked: [Destination] = []
+    private struct NameFiles { var start: Int; var count: Int }
     private let notePaths: [String]
     private let attachmentPaths: [String]
     /// Folded paths without `.md` (notes) or with extension (attachments), for suffix matches.
@@ -60,20 +64,28 @@ struct FileIndex: Sendable {
         attachmentFolders = attachments.map { $0.folder.folded }
         notesByID.reserveCapacity(notePaths.count)
         notesByPath.reserveCapacity(notePaths.count)
-        byName.reserveCapacity(notePaths.count + attachments.count)
+        var groups: [String: [Destination]] = [:]
+        groups.reserveCapacity(notePaths.count + attachments.count)
         // The first note wins a key two spellings share: filled from the last, so the first
         // is written over the others with one look-up each.
         for i in notePaths.indices.reversed() {
             notesByID[noteKeys[i]] = i
             notesByPath[pathKeys[i]] = i
         }
-        for i in notePaths.indices { byName[names[i], default: []].append(.note(i)) }
+        for i in notePaths.indices { groups[names[i], default: []].append(.note(i)) }
         for (i, a) in attachments.enumerated() {
             let key = attachmentKeys[i]
             if attachmentsByPath[key] == nil { attachmentsByPath[key] = i }
-            byName[a.name.folded, default: []].append(.attachment(i))
+            groups[a.name.folded, default: []].append(.attachment(i))
         }
-        for (name, files) in byName where files.count > 1 { rankedByName[name] = files.sorted(by: ranksBefore) }
+        byName.reserveCapacity(groups.count)
+        named.reserveCapacity(notePaths.count + attachments.count)
+        ranked.reserveCapacity(notePaths.count + attachments.count)
+        for (name, files) in groups {
+            byName[name] = NameFiles(start: named.count, count: files.count)
+            named.append(contentsOf: files)
+            ranked.append(contentsOf: files.count > 1 ? files.sorted(by: ranksBefore) : files)
+        }
     }
 
     /// The shortest-path rule: fewer UTF-16 units first, then byte order of the paths.
@@ -139,10 +151,11 @@ struct FileIndex: Sendable {
         // The usual link, a bare name (`[[trust]]`): one look-up by name answers the exact
         // rule too, since an exact match must then be a file at the root.
         if !folded.utf8.hasMDSuffix, !folded.containsByte(UInt8(ascii: "/")) {
-            guard let candidates = byName[folded] else { return Resolution() }
-            if candidates.count == 1 { return Resolution(destination: candidates[0]) }
+            guard let files = byName[folded] else { return Resolution() }
+            if files.count == 1 { return Resolution(destination: named[files.start]) }
             var rootFile: Destination?
-            for d in candidates {
+            for k in files.start..<(files.start + files.count) {
+                let d = named[k]
                 switch d {
                 case let .note(i) where noteFolders[i].isEmpty: return Resolution(destination: d)
                 case let .attachment(i) where rootFile == nil && attachmentFolders[i].isEmpty: rootFile = d
@@ -150,7 +163,8 @@ struct FileIndex: Sendable {
                 }
             }
             if let rootFile { return Resolution(destination: rootFile) }
-            return choose(among: candidates, ranked: rankedByName[folded] ?? candidates, from: sourceFolder)
+            return choose(among: Array(named[files.start..<(files.start + files.count)]),
+                          ranked: Array(ranked[files.start..<(files.start + files.count)]), from: sourceFolder)
         }
         if let d = exact(folded) { return Resolution(destination: d) }
 
@@ -158,8 +172,9 @@ struct FileIndex: Sendable {
         let stem = isNoteOnly ? folded.droppingLastBytes(3) : folded
         let slash = stem.utf8.lastIndex(of: UInt8(ascii: "/"))
         let name = slash.map { String(stem[stem.utf8.index(after: $0)...]) } ?? stem
-        guard var candidates = byName[name] else { return Resolution() }
-        var ranked = rankedByName[name] ?? candidates
+        guard let files = byName[name] else { return Resolution() }
+        var candidates = Array(named[files.start..<(files.start + files.count)])
+        var ranked = Array(self.ranked[files.start..<(files.start + files.count)])
         if isNoteOnly {
             let isNote = { (d: Destination) -> Bool in if case .note = d { return true }; return false }
             candidates = candidates.filter(isNote)
