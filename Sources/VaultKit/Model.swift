@@ -128,20 +128,10 @@ public struct Note: Sendable {
         self.folder = folder
         self.aliases = aliases
         self.tagOccurrences = tagOccurrences
-        // A note has a few tags: comparing folded names beats hashing them, up to a point.
         var tags: [String] = []
         tags.reserveCapacity(tagOccurrences.count)
-        if tagOccurrences.count <= 16 {
-            var seen: [String] = []
-            seen.reserveCapacity(tagOccurrences.count)
-            for t in tagOccurrences {
-                let key = t.name.folded
-                if !seen.contains(key) { seen.append(key); tags.append(t.name) }
-            }
-        } else {
-            var seen = Set<String>()
-            for t in tagOccurrences where seen.insert(t.name.folded).inserted { tags.append(t.name) }
-        }
+        var seen = FoldedNameSet(capacity: tagOccurrences.count)
+        for t in tagOccurrences where seen.insert(t.name.folded) { tags.append(t.name) }
         self.tags = tags
         self.properties = properties
         self.frontmatterError = frontmatterError

@@ -219,17 +219,9 @@ enum NoteParser {
         if let p = property("aliases", or: "alias") {
             let items: [PropertyValue]
             if case let .list(l) = p.value { items = l } else { items = [p.value] }
-            // A note has a few aliases: comparing folded names beats hashing them, up to a point.
-            var seen: [String] = [], seenSet = Set<String>()
+            var seen = FoldedNameSet(capacity: items.count)
             for item in items {
-                guard let s = item.text?.trimmingSpaces, !s.isEmpty else { continue }
-                let key = s.folded
-                if items.count <= 16 {
-                    if seen.contains(key) { continue }
-                    seen.append(key)
-                } else if !seenSet.insert(key).inserted {
-                    continue
-                }
+                guard let s = item.text?.trimmingSpaces, !s.isEmpty, seen.insert(s.folded) else { continue }
                 note.aliases.append(s)
             }
         }

@@ -23,7 +23,11 @@ struct FileIndex: Sendable {
     private var byName: [String: NameFiles] = [:]
     private var named: [Destination] = []
     private var ranked: [Destination] = []
-    private struct NameFiles { var start: Int; var count: Int }
+    private struct NameFiles {
+        var start: Int
+        var count: Int
+        var range: Range<Int> { start..<(start + count) }
+    }
     private let notePaths: [String]
     private let attachmentPaths: [String]
     /// Folded paths without `.md` (notes) or with extension (attachments), for suffix matches.
@@ -154,7 +158,7 @@ struct FileIndex: Sendable {
             guard let files = byName[folded] else { return Resolution() }
             if files.count == 1 { return Resolution(destination: named[files.start]) }
             var rootFile: Destination?
-            for k in files.start..<(files.start + files.count) {
+            for k in files.range {
                 let d = named[k]
                 switch d {
                 case let .note(i) where noteFolders[i].isEmpty: return Resolution(destination: d)
@@ -163,8 +167,7 @@ struct FileIndex: Sendable {
                 }
             }
             if let rootFile { return Resolution(destination: rootFile) }
-            return choose(among: Array(named[files.start..<(files.start + files.count)]),
-                          ranked: Array(ranked[files.start..<(files.start + files.count)]), from: sourceFolder)
+            return choose(among: Array(named[files.range]), ranked: Array(ranked[files.range]), from: sourceFolder)
         }
         if let d = exact(folded) { return Resolution(destination: d) }
 
@@ -173,8 +176,8 @@ struct FileIndex: Sendable {
         let slash = stem.utf8.lastIndex(of: UInt8(ascii: "/"))
         let name = slash.map { String(stem[stem.utf8.index(after: $0)...]) } ?? stem
         guard let files = byName[name] else { return Resolution() }
-        var candidates = Array(named[files.start..<(files.start + files.count)])
-        var ranked = Array(self.ranked[files.start..<(files.start + files.count)])
+        var candidates = Array(named[files.range])
+        var ranked = Array(self.ranked[files.range])
         if isNoteOnly {
             let isNote = { (d: Destination) -> Bool in if case .note = d { return true }; return false }
             candidates = candidates.filter(isNote)

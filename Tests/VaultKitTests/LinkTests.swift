@@ -235,6 +235,22 @@ struct LinkTests {
         }
     }
 
+    @Test("the set of folded names answers as a hash set would, below and past the point where it starts hashing")
+    func foldedNameSet() {
+        var rng = SplitMix64(seed: 15)
+        for count in [0, 1, 5, 16, 17, 18, 40, 200] {
+            var ours = FoldedNameSet(capacity: count), reference = Set<String>()
+            for _ in 0..<count {
+                let key = "tag\(rng.next() % UInt64(max(count / 2, 1)))"
+                #expect(ours.insert(key) == reference.insert(key).inserted, "\(count) \(key)")
+            }
+        }
+        let text = "---\ntags: [" + (0..<30).map { "t\($0 % 20)" }.joined(separator: ", ") + "]\naliases: [A, a, B, b]\n---\n"
+        let v = vault(["n.md": text])
+        #expect(v.note("n.md").tags == (0..<20).map { "t\($0)" })
+        #expect(v.note("n.md").aliases == ["A", "B"])
+    }
+
     @Test("many context lines in one pass are the lines one by one; a path with spaces is found as written")
     func lineTextsAndLookup() {
         let text = "---\ntitle: T\n---\none\r\ntwo\n\nfour [[x]]\nlast"
