@@ -192,33 +192,26 @@ enum Scanner {
         guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(ReadFailure(message: "not a regular file")) }
         // Read straight into the result, sized by `fstat` plus one byte to see the end of
         // the file in the same call; a file that grew since is read on in chunks.
-        let expected = Int(st.st_size)
         var failure: Int32 = 0
-        var buffer = [UInt8](unsafeUninitializedCapacity: expected + 1) { p, count in
-            while count < p.count {
-                let n = Glibc.read(fd, p.baseAddress! + count, p.count - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                if n == 0 { return }
-                count += n
+        /// Bytes read into `p` (0 at the end of the file), nil on an error (kept in `failure`).
+        func readSome(_ p: UnsafeMutableRawPointer, _ n: Int) -> Int? {
+            while true {
+                let got = Glibc.read(fd, p, n)
+                if got >= 0 { return got }
+                if errno != EINTR { failure = errno; return nil }
             }
         }
-        if failure != 0 { return .failure(ReadFailure(message: String(cString: strerror(failure)))) }
+        let expected = Int(st.st_size)
+        var buffer = [UInt8](unsafeUninitializedCapacity: expected + 1) { p, count in
+            while count < p.count, let n = readSome(p.baseAddress! + count, p.count - count), n > 0 { count += n }
+        }
         if buffer.count > expected {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return .failure(ReadFailure(message: String(cString: strerror(errno))))
-                }
-                if n == 0 { break }
+            while let n = chunk.withUnsafeMutableBytes({ readSome($0.baseAddress!, $0.count) }), n > 0 {
                 buffer.append(contentsOf: chunk[0..<n])
             }
         }
+        if failure != 0 { return .failure(ReadFailure(message: String(cString: strerror(failure)))) }
         return .success(buffer)
     }
 

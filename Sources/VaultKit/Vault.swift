@@ -141,15 +141,13 @@ public struct Vault: Sendable {
         // Byte offsets of the last `/` and of the name's end, found once; the parts are then
         // cut from the path (the id is the path without `.md`, not a new concatenation).
         var copy = path
-        let (slash, stem) = copy.withUTF8 { b -> (Int, Int) in
+        let slash = copy.withUTF8 { b -> Int in
             var slash = b.count - 1
             while slash >= 0, b[slash] != UInt8(ascii: "/") { slash -= 1 }
-            let n = b.count
-            let md = n - slash - 1 > 3 && b[n - 1] | 0x20 == UInt8(ascii: "d") && b[n - 2] | 0x20 == UInt8(ascii: "m")
-                && b[n - 3] == UInt8(ascii: ".")
-            return (slash, md ? n - 3 : n)
+            return slash
         }
         let u = path.utf8
+        let stem = u.hasMDSuffix && u.count - slash - 1 > 3 ? u.count - 3 : u.count
         let stemEnd = u.index(u.startIndex, offsetBy: stem)
         guard slash >= 0 else {
             let name = stem == u.count ? path : String(path[..<stemEnd])
@@ -210,16 +208,14 @@ public struct Vault: Sendable {
                 }
             }
         }
-        var backlinks = noteCounts.map { c -> [LinkRef] in
-            var refs: [LinkRef] = []
-            refs.reserveCapacity(c)
-            return refs
+        let emptyLists = { (counts: [Int]) in
+            counts.map { c -> [LinkRef] in
+                var refs: [LinkRef] = []
+                refs.reserveCapacity(c)
+                return refs
+            }
         }
-        var attachmentBacklinks = attachmentCounts.map { c -> [LinkRef] in
-            var refs: [LinkRef] = []
-            refs.reserveCapacity(c)
-            return refs
-        }
+        var backlinks = emptyLists(noteCounts), attachmentBacklinks = emptyLists(attachmentCounts)
         var ghostBacklinks: [[LinkRef]] = []
         for i in notes.indices {
             var keys = ghostKeys[i].makeIterator()
