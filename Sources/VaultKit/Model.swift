@@ -153,24 +153,7 @@ public struct Note: Sendable {
     public let tags: [String]
 
     /// The text of a one-based line of the file, without its line break.
-    public func lineText(_ line: Int) -> String {
-        var current = 1
-        var start = text.utf8.startIndex
-        let utf8 = text.utf8
-        var i = utf8.startIndex
-        while i < utf8.endIndex {
-            if utf8[i] == 0x0A {
-                if current == line { break }
-                current += 1
-                start = utf8.index(after: i)
-            }
-            i = utf8.index(after: i)
-        }
-        guard current == line else { return "" }
-        var s = String(text[start..<i])
-        if s.hasSuffix("\r") { s.removeLast() }
-        return s
-    }
+    public func lineText(_ line: Int) -> String { lineTexts([line])[line] ?? "" }
 
     /// The texts of many one-based lines at once, in one pass over the note (asking
     /// `lineText` for each line of a note with 100,000 links would read it 100,000 times).
