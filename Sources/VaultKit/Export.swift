@@ -128,8 +128,6 @@ extension Vault {
             backlinks: back, headings: n.headings.map(\.text))
     }
 
-    public func backlinkOut(_ ref: LinkRef) -> JSONShapes.BacklinkOut { backlinksOut([ref])[0] }
-
     /// Many backlinks with their context lines, each source note read once.
     public func backlinksOut(_ refs: [LinkRef]) -> [JSONShapes.BacklinkOut] {
         let contexts = contextLines(of: refs)

@@ -134,16 +134,25 @@ import Testing
     // own test in VaultKit).
     @Test func theSidePaneListsTheFirstBacklinksAndSaysHowManyMore() {
         let many = (0..<2_500).map { "line \($0) [[top]]" }.joined(separator: "\n")
-        let v = vault(["many.md": many, "top.md": "the target", "long.md": String(repeating: "word ", count: 5_000) + "[[top]]"])
+        let long = "[[top]] " + String(repeating: "word ", count: 5_000)
+        let unbroken = String(repeating: "x", count: 20_000) + " [[top]] " + String(repeating: "y", count: 20_000)
+        let v = vault(["many.md": many, "top.md": "the target", "long.md": long, "a-unbroken.md": unbroken])
         var s = AppState(vault: v, width: 120, height: 30)
         s.open(v.index("top.md"))
         let texts = s.right.rows.map { $0.lines.map { $0.map(\.text).joined() }.joined(separator: " ") }
-        #expect(texts.contains { $0.contains("Backlinks (2501)") })
-        #expect(texts.contains { $0.contains("… 501 more (mycel backlinks lists them all)") })
-        // The long note's link comes first (note order), then the first 1,999 lines.
-        #expect(texts.filter { $0.contains("line 1998 top") }.count == 1)
-        #expect(!texts.contains { $0.contains("line 1999 top") })
+        #expect(texts.contains { $0.contains("Backlinks (2502)") })
+        #expect(texts.contains { $0.contains("… 502 more (mycel backlinks lists them all)") })
+        // The unbroken and the long notes' links come first (note order), then 1,998 lines.
+        #expect(texts.filter { $0.contains("line 1997 top") }.count == 1)
+        #expect(!texts.contains { $0.contains("line 1998 top") })
         #expect(texts.allSatisfy { $0.unicodeScalars.count < AppState.contextLimit + 50 })
+        // A long line is cut after the most a context shows; in a line without spaces the
+        // context still starts just before the link, so the link shows.
+        let longContext = AppState.context(long, column: 1)
+        #expect(longContext.hasSuffix("…") && longContext.hasPrefix("top word"))
+        #expect((AppState.contextLimit - 10...AppState.contextLimit + 1).contains(longContext.unicodeScalars.count))
+        let unbrokenContext = AppState.context(unbroken, column: 20_002)
+        #expect(unbrokenContext.hasPrefix("…") && unbrokenContext.contains(" top "), "\(unbrokenContext.prefix(80))")
     }
 
     // Found reading the manual against the program: a line opening with a comment hid the

@@ -433,7 +433,8 @@ extension EndToEndTests {
         try t.resize(100, 30)
         t.wait("the note at 100×30") { s in
             let rows = s.split(separator: "\n", omittingEmptySubsequences: false)
-            return s.contains("Network Nations") && rows.count >= 30 && s.contains("network-nations.md")
+            return s.contains("Network Nations") && rows.allSatisfy { $0.count <= 100 }
+                && rows.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.contains("network-nations.md") == true
         }
         try t.keys("j", "j", "q")
         t.wait(for: "exit=0")

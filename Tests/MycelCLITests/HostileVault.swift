@@ -84,6 +84,7 @@ final class HostileVault {
         try! fm.createSymbolicLink(atPath: path + "/passwd.md", withDestinationPath: "/etc/passwd")
         expected.append(("symlink-outside", "passwd.md"))
         try! fm.createSymbolicLink(atPath: path + "/dangling.md", withDestinationPath: path + "/no-such-file.md")
+        expected.append(("symlink-outside", "dangling.md"))
         note("locked.md", "a note nobody may read")
         chmod(path + "/locked.md", 0)
         try! fm.createDirectory(atPath: path + "/locked-folder", withIntermediateDirectories: true)

@@ -114,5 +114,8 @@ struct ResolutionTests {
         // NFD é is two units: `café` in NFD ties with `cafee`, and byte order decides.
         let nfd = vault(["cafe\u{301}/y.md": "", "cafee/y.md": "", "n.md": "[[y]]"])
         #expect(nfd.targets("n.md") == ["cafee/y.md"])
+        // 6 UTF-16 units against 7 (7 bytes each): counted in bytes, byte order would pick `ab`.
+        let accent = vault(["é/z.md": "", "ab/z.md": "", "n.md": "[[z]]"])
+        #expect(accent.targets("n.md") == ["é/z.md"])
     }
 }

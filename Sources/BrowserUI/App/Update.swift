@@ -525,17 +525,25 @@ extension AppState {
     /// A context line as a reader wants it: links shown by their text, starting a little
     /// before the link when the line is long.
     static func context(_ line: String, column: Int) -> String {
-        var scalars = Array(line.unicodeScalars)
+        let all = line.unicodeScalars
         var start = 0
         if column > 16 {
-            start = min(column - 1 - 10, scalars.count)
-            while start > 0, scalars[start - 1] != " " { start -= 1 }
+            // Back from ten scalars before the link to the start of its word, but never more
+            // than 30 further: a line with no spaces still shows its link.
+            let first = all.prefix(column - 1 - 10).count, floor = max(0, first - 30)
+            let before = Array(all.dropFirst(floor).prefix(first - floor))
+            if let space = before.lastIndex(of: " ") {
+                start = floor + space + 1
+            } else {
+                start = floor == 0 ? 0 : first
+            }
         }
-        // No pane shows more than this of a line: a 10,000-character line costs no more.
-        let shown = Self.contextLimit
-        let cut = scalars.count - start > shown
-        scalars = Array(scalars[min(start, scalars.count)..<min(scalars.count, start + shown)])
-        if cut { scalars.append("…") }
+        // No pane shows more than this of a line; only that much of it is read.
+        var scalars = Array(all.dropFirst(start).prefix(Self.contextLimit + 1))
+        if scalars.count > Self.contextLimit {
+            scalars.removeLast()
+            scalars.append("…")
+        }
         // [[target|text]] → text, [[target]] → target.
         var out = ""
         var i = 0
