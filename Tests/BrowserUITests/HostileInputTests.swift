@@ -129,7 +129,7 @@ import Testing
         #expect(lines.joined(separator: " ").contains("words"))
     }
 
-    // Found with the hostile vault: a note with 300,000 backlinks took seconds to open, every
+    // Found with the hostile vault: a note with 300,000 backlinks took minutes to open, every
     // row built and every context line read from the top of its note (`lineTexts` has its
     // own test in VaultKit).
     @Test func theSidePaneListsTheFirstBacklinksAndSaysHowManyMore() {
