@@ -43,7 +43,7 @@ extension Vault {
     /// by alias, then as an unresolved link target; otherwise suggests the closest names.
     public func lookup(_ query: String) -> Lookup {
         // An exact vault path comes first, spaces and all: a file may be named `  x  .md`.
-        switch files.exact(query.folded) {
+        switch files.exact(query) {
         case let .note(i)?: return .note(i, via: .link)
         case let .attachment(i)?: return .attachment(i)
         default: break

@@ -10,17 +10,25 @@ struct Resolution {
 }
 
 struct FileIndex: Sendable {
-    /// Folded note id (path without `.md`) → note.
-    private(set) var notesByID: [String: Int] = [:]
-    /// Folded note path (with `.md`) → note, so a link written with `.md` is looked up as is.
-    private var notesByPath: [String: Int] = [:]
-    /// Folded attachment path → attachment.
-    private(set) var attachmentsByPath: [String: Int] = [:]
-    /// Folded file name (notes without `.md`, attachments with extension) → files.
-    /// Its files sit at `start..<start+count` of `named` (in file order) and of `ranked` (by
-    /// the shortest-path rule, ranked once here). A plain value, so a look-up retains nothing
-    /// that the threads resolving links in parallel would all touch.
-    private var byName: [String: NameFiles] = [:]
+    /// Every file's key (`KeyArena`): a note's folded path with `.md`, an attachment's with
+    /// its extension. A note's id key is its path key without `.md`; a file's name key is the
+    /// part after the last `/`; its folder key the part before.
+    private let keys: FixedArray<UInt8>
+    private var noteKeys: [Range<Int>] = []
+    private var attachmentKeys: [Range<Int>] = []
+    /// Where each file's name key starts (its folder key ends one byte before, at the `/`).
+    private var noteNameStarts: [Int] = []
+    private var attachmentNameStarts: [Int] = []
+    /// Note id key → note; note path key → note (a link written with `.md` is looked up as
+    /// is); attachment path key → attachment. The first file wins a key two spellings share.
+    private let notesByID: KeyTable
+    private let notesByPath: KeyTable
+    private let attachmentsByPath: KeyTable
+    /// Name key (notes without `.md`, attachments with extension) → the files of that name,
+    /// at `start..<start+count` of `named` (in file order) and of `ranked` (by the
+    /// shortest-path rule, ranked once here).
+    private let byName: KeyTable
+    private var nameFiles: [NameFiles] = []
     private var named: [Destination] = []
     private var ranked: [Destination] = []
     private struct NameFiles {
@@ -30,66 +38,79 @@ struct FileIndex: Sendable {
     }
     private let notePaths: [String]
     private let attachmentPaths: [String]
-    /// Folded paths without `.md` (notes) or with extension (attachments), for suffix matches.
-    private let noteKeys: [String]
-    private let attachmentKeys: [String]
     /// Path lengths (UTF-16 units), for the shortest-path rule.
     private let noteLengths: [Int]
     private let attachmentLengths: [Int]
-    private let noteFolders: [String]
-    private let attachmentFolders: [String]
 
     /// The index of notes at `notePaths` (each ending in `.md`, in any case) and attachments.
     init(notePaths: [String], attachments: [(path: String, name: String, folder: String)]) {
         self.notePaths = notePaths
         attachmentPaths = attachments.map(\.path)
-        // Folding maps scalar by scalar and never makes or removes a `/`: each note's path is
-        // folded once, and its id, folder and name keys are cut from that.
-        var noteKeys: [String] = [], noteFolders: [String] = [], names: [String] = [], pathKeys: [String] = []
+        let files = notePaths.count + attachments.count
+        var arena = KeyArena(capacity: files * 48)
+        var notesByID = KeyTable.Builder(capacity: notePaths.count)
+        var notesByPath = KeyTable.Builder(capacity: notePaths.count)
+        var attachmentsByPath = KeyTable.Builder(capacity: attachments.count)
+        var byName = KeyTable.Builder(capacity: files)
         noteKeys.reserveCapacity(notePaths.count)
-        noteFolders.reserveCapacity(notePaths.count)
-        names.reserveCapacity(notePaths.count)
-        pathKeys.reserveCapacity(notePaths.count)
-        for path in notePaths {
-            let pathKey = path.folded
-            let idKey = pathKey.utf8.hasMDSuffix ? pathKey.droppingLastBytes(3) : pathKey
-            let (folderKey, nameKey) = Vault.splitPath(idKey)
-            pathKeys.append(pathKey)
-            noteKeys.append(idKey)
-            noteFolders.append(folderKey)
-            names.append(nameKey)
+        noteNameStarts.reserveCapacity(notePaths.count)
+        attachmentKeys.reserveCapacity(attachments.count)
+        attachmentNameStarts.reserveCapacity(attachments.count)
+        // Folding maps scalar by scalar and never makes or removes a `/` or the `.` of `.md`:
+        // each path is folded once, and its id, folder and name keys are ranges of that.
+        func nameStart(_ r: Range<Int>, _ arena: KeyArena) -> Int {
+            arena.withKey(r) { b in
+                var k = b.count
+                while k > 0, b[k - 1] != UInt8(ascii: "/") { k -= 1 }
+                return r.lowerBound + k
+            }
         }
-        self.noteKeys = noteKeys
-        self.noteFolders = noteFolders
-        attachmentKeys = attachments.map { $0.path.folded }
-        // Lengths in UTF-16 units, as JavaScript (and so Obsidian) counts them.
+        // A name's group: its number in `nameFiles` (counted below), per file in file order.
+        var groupOfFile: [Int] = []
+        groupOfFile.reserveCapacity(files)
+        for (i, path) in notePaths.enumerated() {
+            let key = arena.append(folded: path.folded)
+            let isMD = arena.withKey(key) { $0.endsInMD }
+            let id = key.lowerBound..<(isMD ? key.upperBound - 3 : key.upperBound)
+            let name = nameStart(id, arena)
+            noteKeys.append(key)
+            noteNameStarts.append(name)
+            notesByPath.insert(key, of: arena, value: i)
+            notesByID.insert(id, of: arena, value: i)
+            groupOfFile.append(byName.insert(name..<id.upperBound, of: arena, value: byName.count))
+        }
+        for i in attachments.indices {
+            let key = arena.append(folded: attachments[i].path.folded)
+            let name = nameStart(key, arena)
+            attachmentKeys.append(key)
+            attachmentNameStarts.append(name)
+            attachmentsByPath.insert(key, of: arena, value: i)
+            groupOfFile.append(byName.insert(name..<key.upperBound, of: arena, value: byName.count))
+        }
+        keys = FixedArray(arena.bytes)
+        self.notesByID = notesByID.build()
+        self.notesByPath = notesByPath.build()
+        self.attachmentsByPath = attachmentsByPath.build()
+        self.byName = byName.build()
+        // Each name's files, in file order (notes, then attachments), one range per name.
+        var counts = [Int](repeating: 0, count: byName.count)
+        for g in groupOfFile { counts[g] += 1 }
+        var start = 0
+        nameFiles = counts.map { c in
+            defer { start += c }
+            return NameFiles(start: start, count: c)
+        }
+        var next = nameFiles.map(\.start)
+        named = [Destination](repeating: .ghost(-1), count: files)
+        for (f, g) in groupOfFile.enumerated() {
+            named[next[g]] = f < notePaths.count ? .note(f) : .attachment(f - notePaths.count)
+            next[g] += 1
+        }
         noteLengths = notePaths.map { $0.utf16.count }
         attachmentLengths = attachments.map { $0.path.utf16.count }
-        attachmentFolders = attachments.map { $0.folder.folded }
-        notesByID.reserveCapacity(notePaths.count)
-        notesByPath.reserveCapacity(notePaths.count)
-        var groups: [String: [Destination]] = [:]
-        groups.reserveCapacity(notePaths.count + attachments.count)
-        // The first note wins a key two spellings share: filled from the last, so the first
-        // is written over the others with one look-up each.
-        for i in notePaths.indices.reversed() {
-            notesByID[noteKeys[i]] = i
-            notesByPath[pathKeys[i]] = i
-        }
-        for i in notePaths.indices { groups[names[i], default: []].append(.note(i)) }
-        for (i, a) in attachments.enumerated() {
-            let key = attachmentKeys[i]
-            if attachmentsByPath[key] == nil { attachmentsByPath[key] = i }
-            groups[a.name.folded, default: []].append(.attachment(i))
-        }
-        byName.reserveCapacity(groups.count)
-        named.reserveCapacity(notePaths.count + attachments.count)
-        ranked.reserveCapacity(notePaths.count + attachments.count)
-        for (name, files) in groups {
-            byName[name] = NameFiles(start: named.count, count: files.count)
-            named.append(contentsOf: files)
-            ranked.append(contentsOf: files.count > 1 ? files.sorted(by: ranksBefore) : files)
-        }
+        var order = named
+        for files in nameFiles where files.count > 1 { order[files.range].sort(by: ranksBefore) }
+        ranked = order
     }
 
     /// The shortest-path rule: fewer UTF-16 units first, then byte order of the paths.
@@ -107,11 +128,23 @@ struct FileIndex: Sendable {
         }
     }
 
-    private func key(of d: Destination) -> String {
+    /// A file's key without `.md` for notes (with extension for attachments).
+    private func key(of d: Destination) -> Range<Int> {
         switch d {
-        case let .note(i): return noteKeys[i]
+        case let .note(i):
+            let k = noteKeys[i]
+            return k.lowerBound..<(keys[k].endsInMD ? k.upperBound - 3 : k.upperBound)
         case let .attachment(i): return attachmentKeys[i]
-        case .ghost: return ""
+        case .ghost: return 0..<0
+        }
+    }
+
+    /// A file's folder key (empty at the root).
+    private func folderKey(of d: Destination) -> Range<Int> {
+        switch d {
+        case let .note(i): return noteKeys[i].lowerBound..<max(noteKeys[i].lowerBound, noteNameStarts[i] - 1)
+        case let .attachment(i): return attachmentKeys[i].lowerBound..<max(attachmentKeys[i].lowerBound, attachmentNameStarts[i] - 1)
+        case .ghost: return 0..<0
         }
     }
 
@@ -123,19 +156,16 @@ struct FileIndex: Sendable {
         }
     }
 
-    private func folder(of d: Destination) -> String {
-        switch d {
-        case let .note(i): return noteFolders[i]
-        case let .attachment(i): return attachmentFolders[i]
-        case .ghost: return ""
-        }
+    /// A vault path as written, with or without `.md`, in any case.
+    func exact(_ path: String) -> Destination? {
+        var key = path.nameKey
+        return key.withUTF8 { exact(key: $0, hash: $0.keyHash) }
     }
 
-    /// A vault path as written (folded), with or without `.md`.
-    func exact(_ folded: String) -> Destination? {
-        if folded.utf8.hasMDSuffix, let i = notesByPath[folded] { return .note(i) }
-        if let i = notesByID[folded] { return .note(i) }
-        if let i = attachmentsByPath[folded] { return .attachment(i) }
+    private func exact(key: UnsafeBufferPointer<UInt8>, hash: Int) -> Destination? {
+        if key.endsInMD, let i = notesByPath.find(key, hash: hash, in: keys) { return .note(i) }
+        if let i = notesByID.find(key, hash: hash, in: keys) { return .note(i) }
+        if let i = attachmentsByPath.find(key, hash: hash, in: keys) { return .attachment(i) }
         return nil
     }
 
@@ -145,50 +175,51 @@ struct FileIndex: Sendable {
         let first = raw.utf8.first
         if first == UInt8(ascii: "."), raw.hasPrefix("./") || raw.hasPrefix("../") || raw == "." || raw == ".." {
             guard let joined = Self.join(sourceFolder, raw) else { return Resolution(escapesVault: true) }
-            return Resolution(destination: exact(joined.folded))
+            return Resolution(destination: exact(joined))
         }
         if first == UInt8(ascii: "/") {
             while raw.hasPrefix("/") { raw.removeFirst() }
-            return Resolution(destination: exact(raw.folded))
+            return Resolution(destination: exact(raw))
         }
-        let folded = raw.folded
+        var key = raw.nameKey
+        return key.withUTF8 { resolve(key: $0, from: sourceFolder) }
+    }
+
+    private func resolve(key: UnsafeBufferPointer<UInt8>, from sourceFolder: String) -> Resolution {
+        let isNoteOnly = key.endsInMD
+        let slash = key.lastIndex(of: UInt8(ascii: "/"))
         // The usual link, a bare name (`[[trust]]`): one look-up by name answers the exact
         // rule too, since an exact match must then be a file at the root.
-        if !folded.utf8.hasMDSuffix, !folded.containsByte(UInt8(ascii: "/")) {
-            guard let files = byName[folded] else { return Resolution() }
+        if !isNoteOnly, slash == nil {
+            guard let g = byName.find(key, hash: key.keyHash, in: keys) else { return Resolution() }
+            let files = nameFiles[g]
             if files.count == 1 { return Resolution(destination: named[files.start]) }
             var rootFile: Destination?
             for k in files.range {
                 let d = named[k]
-                switch d {
-                case let .note(i) where noteFolders[i].isEmpty: return Resolution(destination: d)
-                case let .attachment(i) where rootFile == nil && attachmentFolders[i].isEmpty: rootFile = d
-                default: break
-                }
+                guard folderKey(of: d).isEmpty else { continue }
+                if case .note = d { return Resolution(destination: d) }
+                if rootFile == nil { rootFile = d }
             }
             if let rootFile { return Resolution(destination: rootFile) }
             return choose(among: Array(named[files.range]), ranked: Array(ranked[files.range]), from: sourceFolder)
         }
-        if let d = exact(folded) { return Resolution(destination: d) }
+        if let d = exact(key: key, hash: key.keyHash) { return Resolution(destination: d) }
 
-        let isNoteOnly = folded.utf8.hasMDSuffix
-        let stem = isNoteOnly ? folded.droppingLastBytes(3) : folded
-        let slash = stem.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let name = slash.map { String(stem[stem.utf8.index(after: $0)...]) } ?? stem
-        guard let files = byName[name] else { return Resolution() }
-        var candidates = Array(named[files.range])
-        var ranked = Array(self.ranked[files.range])
-        if isNoteOnly {
-            let isNote = { (d: Destination) -> Bool in if case .note = d { return true }; return false }
-            candidates = candidates.filter(isNote)
-            ranked = ranked.filter(isNote)
+        let stem = UnsafeBufferPointer(rebasing: key[0..<(isNoteOnly ? key.count - 3 : key.count)])
+        let nameStart = stem.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        let name = UnsafeBufferPointer(rebasing: stem[nameStart...])
+        guard let g = byName.find(name, hash: name.keyHash, in: keys) else { return Resolution() }
+        let files = nameFiles[g]
+        // A path-qualified link matches a file whose key ends in `/` and the link's stem.
+        let keep = { (d: Destination) -> Bool in
+            if isNoteOnly, case .attachment = d { return false }
+            guard nameStart > 0 else { return true }
+            let k = self.keys[self.key(of: d)]
+            return k.count > stem.count && k[k.count - stem.count - 1] == UInt8(ascii: "/")
+                && UnsafeBufferPointer(rebasing: k[(k.count - stem.count)...]).equals(stem)
         }
-        if slash != nil {
-            let suffix = "/" + stem
-            candidates = candidates.filter { key(of: $0).hasSuffix(suffix) }
-            ranked = ranked.filter { key(of: $0).hasSuffix(suffix) }
-        }
-        return choose(among: candidates, ranked: ranked, from: sourceFolder)
+        return choose(among: named[files.range].filter(keep), ranked: ranked[files.range].filter(keep), from: sourceFolder)
     }
 
     /// Obsidian's tie-breaks among the files a link's name matches: the only one, else one in
@@ -200,8 +231,9 @@ struct FileIndex: Sendable {
         case 1: return Resolution(destination: candidates[0])
         default: break
         }
-        let sourceFolded = sourceFolder.folded
-        if let local = candidates.first(where: { folder(of: $0) == sourceFolded }) { return Resolution(destination: local) }
+        var source = sourceFolder.nameKey
+        let local = source.withUTF8 { source in candidates.first { keys[folderKey(of: $0)].equals(source) } }
+        if let local { return Resolution(destination: local) }
         return Resolution(destination: ranked[0], alternatives: Array(ranked.dropFirst()))
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import VaultKit
+import VaultGenerator
 
 @Suite("Resolving links")
 struct ResolutionTests {
@@ -117,5 +118,47 @@ struct ResolutionTests {
         // 6 UTF-16 units against 7 (7 bytes each): counted in bytes, byte order would pick `ab`.
         let accent = vault(["é/z.md": "", "ab/z.md": "", "n.md": "[[z]]"])
         #expect(accent.targets("n.md") == ["é/z.md"])
+    }
+
+    @Test("a name's key is the same bytes exactly when Swift's strings call the folded names equal")
+    func nameKeysMatchStringEquality() {
+        var rng = SplitMix64(seed: 21)
+        let pieces = ["a", "A", "e", "é", "E\u{301}", "e\u{301}", "\u{301}", "\u{323}", "ệ", "e\u{323}\u{302}", "e\u{302}\u{323}",
+                      "한", "\u{1112}\u{1161}\u{11AB}", "Å", "\u{212B}", "K", "\u{212A}", "菌", "/", ".md", " ", "ß"]
+        var names: [String] = []
+        for _ in 0..<400 {
+            names.append((0..<Int(rng.next() % 5 + 1)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
+        }
+        for a in names.prefix(120) {
+            for b in names {
+                #expect((Array(a.nameKey.utf8) == Array(b.nameKey.utf8)) == (a.folded == b.folded),
+                        "\(a.debugDescription) \(b.debugDescription)")
+            }
+        }
+    }
+
+    @Test("the key table: the first value of a key stays, look-ups find every key and no other, and it grows past its size")
+    func keyTable() {
+        var arena = KeyArena(capacity: 0)
+        var table = KeyTable.Builder(capacity: 2)
+        var ranges: [Range<Int>] = []
+        for i in 0..<1_000 {
+            let r = arena.append(folded: "note \(i % 700)")
+            ranges.append(r)
+            #expect(table.insert(r, of: arena, value: i) == i % 700)
+        }
+        let empty = arena.append(folded: "")
+        #expect(table.insert(empty, of: arena, value: 5_000) == 5_000)
+        #expect(table.count == 701)
+        let built = table.build(), keys = FixedArray(arena.bytes)
+        func find(_ s: String) -> Int? {
+            var s = s
+            return s.withUTF8 { built.find($0, hash: $0.keyHash, in: keys) }
+        }
+        for i in 0..<700 { #expect(find("note \(i)") == i) }
+        #expect(find("") == 5_000)
+        #expect(find("note 700") == nil)
+        #expect(find("note") == nil)
+        #expect(find("note 10 ") == nil)
     }
 }

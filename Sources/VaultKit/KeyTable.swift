@@ -1,0 +1,177 @@
+// Name keys as bytes, and a hash table over them, for link resolution.
+//
+// A `[String: Int]` keyed by folded names compares and hashes its keys by canonical
+// equivalence: every look-up of a name with an accent normalises it again, and every
+// comparison walks both strings as Unicode. Link resolution does this for every link of the
+// vault. Here a name's key is its folded text in NFC, as bytes, made once; two names are
+// equivalent exactly when their keys are equal bytes, so a look-up is one hash of bytes
+// (Swift's seeded `Hasher`, which a vault's file names cannot be made to collide in) and a
+// `memcmp`.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension String {
+    /// This name's key: its text folded (`folded`) and in NFC, so that names that differ
+    /// only in case or in normalisation have the same key, byte for byte.
+    var nameKey: String {
+        var copy = self
+        let isASCII = copy.withUTF8 { b in b.allSatisfy { $0 < 0x80 } }
+        return isASCII ? folded : folded.foldedKey
+    }
+
+    /// `nameKey` for a string that is already folded.
+    var foldedKey: String {
+        var span = utf8Span
+        // Nearly all text is NFC already, which the quick check confirms scalar by scalar;
+        // the rest (decomposed accents, as some file systems store names) is composed.
+        if span.checkForNFC(quickCheck: true) { return self }
+        return String(decoding: _nfcCodeUnits, as: UTF8.self)
+    }
+}
+
+/// Byte helpers for keys.
+extension UnsafeBufferPointer<UInt8> {
+    /// True when the bytes end in `.md` (keys are folded, so lower case).
+    var endsInMD: Bool {
+        count >= 3 && self[count - 1] == UInt8(ascii: "d") && self[count - 2] == UInt8(ascii: "m")
+            && self[count - 3] == UInt8(ascii: ".")
+    }
+
+    /// The seeded hash a `KeyTable` files these bytes under.
+    var keyHash: Int {
+        var h = Hasher()
+        h.combine(bytes: UnsafeRawBufferPointer(self))
+        return h.finalize()
+    }
+
+    func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (count == 0 || memcmp(baseAddress!, other.baseAddress!, count) == 0)
+    }
+}
+
+/// An array's elements copied to memory of their own, read through a plain pointer. Reading
+/// an element retains nothing, so threads that all read one table (link resolution runs on
+/// every core) do not contend for a reference count; the memory lives as long as any copy.
+struct FixedArray<Element: BitwiseCopyable & Sendable>: @unchecked Sendable {
+    private final class Owner {
+        let memory: UnsafeMutableBufferPointer<Element>
+        init(_ memory: UnsafeMutableBufferPointer<Element>) { self.memory = memory }
+        deinit { memory.deallocate() }
+    }
+    private let owner: Owner
+    let buffer: UnsafeBufferPointer<Element>
+
+    init(_ elements: [Element]) {
+        let memory = UnsafeMutableBufferPointer<Element>.allocate(capacity: elements.count)
+        _ = memory.initialize(from: elements)
+        owner = Owner(memory)
+        buffer = UnsafeBufferPointer(memory)
+    }
+
+    var count: Int { buffer.count }
+    subscript(i: Int) -> Element { buffer[i] }
+    /// The elements at `r`, as a buffer (valid while this array lives).
+    subscript(r: Range<Int>) -> UnsafeBufferPointer<Element> { UnsafeBufferPointer(rebasing: buffer[r]) }
+}
+
+/// The keys of many names, one after another in one buffer; a key is a range of it.
+struct KeyArena {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Appends the key of an already folded name; returns its range.
+    mutating func append(folded name: String) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: name.foldedKey.utf8)
+        return start..<bytes.count
+    }
+
+    func withKey<R>(_ r: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
+    }
+}
+
+/// An open-addressing hash table from keys (ranges of a key buffer its owner keeps) to
+/// non-negative integers. Filled by `KeyTable.Builder`, then only read, by any number of
+/// threads at once.
+struct KeyTable: Sendable {
+    fileprivate struct Slot: BitwiseCopyable, Sendable {
+        var hash: Int
+        var start: Int32
+        var count: Int32
+        /// -1 when the slot is empty.
+        var value: Int32
+        static let empty = Slot(hash: 0, start: 0, count: 0, value: -1)
+    }
+
+    private let slots: FixedArray<Slot>
+
+    /// The value filed under `key` (hashed as `hash`), if any; `keys` holds the table's keys.
+    func find(_ key: UnsafeBufferPointer<UInt8>, hash: Int, in keys: FixedArray<UInt8>) -> Int? {
+        let mask = slots.count - 1
+        var i = hash & mask
+        while true {
+            let s = slots[i]
+            if s.value < 0 { return nil }
+            if s.hash == hash, key.equals(keys[Int(s.start)..<Int(s.start + s.count)]) { return Int(s.value) }
+            i = (i + 1) & mask
+        }
+    }
+
+    struct Builder {
+        private var slots: [Slot]
+        private(set) var count = 0
+
+        /// A table for about `capacity` keys (it grows past that).
+        init(capacity: Int) {
+            var size = 8
+            while size < capacity * 2 { size <<= 1 }
+            slots = [Slot](repeating: .empty, count: size)
+        }
+
+        /// Files `value` under the key at `range` of `arena` unless the key is there already;
+        /// returns the value the key has now.
+        @discardableResult
+        mutating func insert(_ range: Range<Int>, of arena: KeyArena, value: Int) -> Int {
+            precondition(value >= 0 && value < Int(Int32.max) && arena.bytes.count < Int(Int32.max))
+            if (count + 1) * 2 > slots.count { grow() }
+            let mask = slots.count - 1
+            return arena.bytes.withUnsafeBufferPointer { all -> Int in
+                let key = UnsafeBufferPointer(rebasing: all[range])
+                let hash = key.keyHash
+                var i = hash & mask
+                while slots[i].value >= 0 {
+                    let s = slots[i]
+                    if s.hash == hash, key.equals(UnsafeBufferPointer(rebasing: all[Int(s.start)..<Int(s.start + s.count)])) {
+                        return Int(s.value)
+                    }
+                    i = (i + 1) & mask
+                }
+                slots[i] = Slot(hash: hash, start: Int32(range.lowerBound), count: Int32(range.count), value: Int32(value))
+                count += 1
+                return value
+            }
+        }
+
+        private mutating func grow() {
+            let old = slots
+            slots = [Slot](repeating: .empty, count: old.count * 2)
+            let mask = slots.count - 1
+            for s in old where s.value >= 0 {
+                var i = s.hash & mask
+                while slots[i].value >= 0 { i = (i + 1) & mask }
+                slots[i] = s
+            }
+        }
+
+        /// The table, to be read with the arena's bytes as a `FixedArray`.
+        func build() -> KeyTable { KeyTable(slots: FixedArray(slots)) }
+    }
+}
