@@ -10,8 +10,6 @@ import Darwin
 struct ScannedFile: Sendable {
     /// Vault-relative path, `/`-separated.
     var path: String
-    /// Absolute path to read it from.
-    var absolutePath: String
     var isNote: Bool
 }
 
@@ -64,17 +62,18 @@ enum Scanner {
                     let len = bytes.firstIndex(of: 0) ?? bytes.count
                     return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<len]), as: UTF8.self)
                 }
-                if name.hasPrefix(".") { continue }
-                let abs = dirAbs == "/" ? "/" + name : dirAbs + "/" + name
+                if name.utf8.first == UInt8(ascii: ".") { continue }
+                // Only folders, links and odd files need the absolute path.
+                let abs = { dirAbs == "/" ? "/" + name : dirAbs + "/" + name }
                 let rel = dirRel.isEmpty ? name : dirRel + "/" + name
                 var type = entry.pointee.d_type
                 if type == UInt8(DT_UNKNOWN) {
                     var s = stat()
-                    guard lstat(abs, &s) == 0 else { continue }
+                    guard lstat(abs(), &s) == 0 else { continue }
                     type = dtype(s.st_mode)
                 }
                 if type == UInt8(DT_LNK) {
-                    guard let target = realPath(abs) else {
+                    guard let target = realPath(abs()) else {
                         issues.append(ScanIssue(kind: .symlinkOutside, path: rel, detail: "broken symbolic link"))
                         continue
                     }
@@ -86,21 +85,21 @@ enum Scanner {
                     guard stat(target, &s) == 0 else { continue }
                     type = dtype(s.st_mode)
                     if type == UInt8(DT_DIR) {
-                        deferred.append((abs, rel, FileKey(s)))
+                        deferred.append((abs(), rel, FileKey(s)))
                         continue
                     }
                 }
                 if type == UInt8(DT_DIR) {
                     var s = stat()
-                    if stat(abs, &s) == 0, !visited.insert(FileKey(s)).inserted { continue }
-                    subfolders.append((abs, rel))
+                    if stat(abs(), &s) == 0, !visited.insert(FileKey(s)).inserted { continue }
+                    subfolders.append((abs(), rel))
                 } else if type == UInt8(DT_REG) {
                     let isNote = name.utf8.count > 3 && name.utf8.hasMDSuffix
-                    files.append(ScannedFile(path: rel, absolutePath: abs, isNote: isNote))
+                    files.append(ScannedFile(path: rel, isNote: isNote))
                 } else if name.utf8.count > 3, name.utf8.hasMDSuffix {
                     // A pipe, socket or device named like a note: reading it could block
                     // forever or never end.
-                    issues.append(ScanIssue(kind: .notAFile, path: rel, detail: "a \(kindName(abs))"))
+                    issues.append(ScanIssue(kind: .notAFile, path: rel, detail: "a \(kindName(abs()))"))
                 }
             }
             closedir(dir)
@@ -182,9 +181,12 @@ enum Scanner {
     }
 
     /// Reads a whole file. Returns nil (with the reason) when it cannot be read.
-    static func read(_ path: String) -> Result<[UInt8], ReadFailure> {
+    static func read(_ path: String) -> Result<[UInt8], ReadFailure> { read(path, in: AT_FDCWD) }
+
+    /// Reads a whole file, its path relative to the open folder `folder`.
+    static func read(_ path: String, in folder: Int32) -> Result<[UInt8], ReadFailure> {
         // Non-blocking, so a file swapped for a pipe after the scan cannot hang the load.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
         defer { close(fd) }
         var st = stat()

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,7 @@ public struct Vault: Sendable {
     /// in `diagnostics`; only a missing or unreadable root throws.
     /// `progress` is called from the loading threads with the count of files read so far.
     public static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(VaultError) -> Vault {
-        try load(at: root, progress: progress, reader: Scanner.read)
+        try load(at: root, progress: progress, reader: nil)
     }
 
     /// A new snapshot of `previous`'s folder after files changed. The folder is scanned again
@@ -53,19 +54,29 @@ public struct Vault: Sendable {
         for n in previous.notes where old[n.path] == nil { old[n.path] = n }
         let unreadable = Set(previous.loadProblems.filter { $0.kind == .unreadable }.map(\.path))
         let reusable = old.filter { !changed.contains($0.key) && !unreadable.contains($0.key) }
-        return try load(at: previous.root, progress: nil, reader: Scanner.read) { path in
+        return try load(at: previous.root, progress: nil, reader: nil) { path in
             reusable[path]?.clearingResolution()
         }
     }
 
-    /// `reader` is replaceable so tests can make a file fail or vanish mid-load; `reuse`
-    /// returns a note already parsed (for `reload`).
+    /// `reader` (given a vault-relative path) is replaceable so tests can make a file fail or
+    /// vanish mid-load; by default files are read relative to the vault folder, opened once.
+    /// `reuse` returns a note already parsed (for `reload`).
     static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)?,
-                     reader: @escaping @Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>,
+                     reader custom: (@Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>)?,
                      reuse: (@Sendable (String) -> Note?)? = nil) throws(VaultError) -> Vault {
         let started = monotonicSeconds()
         var timings = LoadTimings()
         let (files, scanIssues) = try Scanner.scan(root: root)
+        // Opening each note relative to the open vault folder saves the kernel walking the
+        // folder's own path again for every file.
+        let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folderFailure = folder < 0 ? Scanner.ReadFailure(message: String(cString: strerror(errno))) : nil
+        defer { if folder >= 0 { close(folder) } }
+        let reader = custom ?? { [folder] path in
+            if let folderFailure { return .failure(folderFailure) }
+            return Scanner.read(path, in: folder)
+        }
         let noteFiles = files.filter(\.isNote)
         let attachmentFiles = files.filter { !$0.isNote }
         let attachments = attachmentFiles.map { f -> Attachment in
@@ -74,36 +85,40 @@ public struct Vault: Sendable {
         }
         timings.scan = monotonicSeconds() - started
 
-        // The file index needs only the paths: build it while the notes are parsed.
+        // The file index needs only the paths: it is built while the first notes are parsed,
+        // and every note parsed after it is ready has its links resolved at once, while they
+        // are still in the cache (the others are resolved after the parse).
         let index = Deferred { fileIndex(notePaths: noteFiles.map(\.path), attachments: attachments) }
 
         // Read and parse every note in parallel. A file that cannot be read is an empty note
-        // and its reason is kept (each task writes only its own slot).
-        let failures = UnsafeSendable(UnsafeMutableBufferPointer<String?>.allocate(capacity: noteFiles.count))
-        failures.value.initialize(repeating: nil)
-        defer {
-            failures.value.deinitialize()
-            failures.value.deallocate()
-        }
+        // and its reason is kept (each task writes only its own slots).
+        let failures = SlotBuffer<String?>(count: noteFiles.count, nil)
+        let resolved = SlotBuffer<[String]?>(count: noteFiles.count, nil)
         let notes = parallelMap(Array(noteFiles.indices), progress: progress) { i -> Note in
             let file = noteFiles[i]
-            if let note = reuse?(file.path) { return note }
-            switch reader(file.absolutePath) {
-            case let .success(bytes): return makeNote(file.path, NoteParser.parse(bytes))
-            case let .failure(failure):
-                failures.value[i] = failure.message
-                return makeNote(file.path, ParsedNote())
+            var note: Note
+            if let reused = reuse?(file.path) {
+                note = reused
+            } else {
+                switch reader(file.path) {
+                case let .success(bytes): note = makeNote(file.path, NoteParser.parse(bytes))
+                case let .failure(failure):
+                    failures[i] = failure.message
+                    note = makeNote(file.path, ParsedNote())
+                }
             }
+            if let files = index.ready { resolved[i] = resolveLinks(of: &note, number: i, files: files.pointee) }
+            return note
         }
         var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
-        for (file, failure) in zip(noteFiles, failures.value) {
+        for (file, failure) in zip(noteFiles, failures.values) {
             if let failure {
                 diagnostics.append(Diagnostic(kind: .unreadable, path: file.path, message: "cannot read: \(failure)"))
             }
         }
         timings.parse = monotonicSeconds() - started - timings.scan
         return build(root: root, notes: consume notes, attachments: attachments, extraDiagnostics: diagnostics,
-                     files: index.value, started: started, timings: timings)
+                     files: index.value, resolved: resolved.values, started: started, timings: timings)
     }
 
     /// Builds a vault from notes given as text (for tests and tools): `[path: contents]`.
@@ -171,14 +186,15 @@ public struct Vault: Sendable {
 
     private static func build(root: String, notes inputNotes: consuming [Note], attachments: [Attachment],
                               extraDiagnostics: [Diagnostic], files prepared: FileIndex? = nil,
-                              started: Double, timings: LoadTimings) -> Vault {
+                              resolved: [[String]?]? = nil, started: Double, timings: LoadTimings) -> Vault {
         var timings = timings
         let resolveStarted = monotonicSeconds()
         var notes = inputNotes
         let files = prepared ?? fileIndex(notePaths: notes.map(\.path), attachments: attachments)
-        // Resolve every link; notes are independent, so this runs in parallel. Unresolved
-        // links get their ghost key here and their ghost number below, in note order.
-        let ghostKeys = resolveLinks(&notes, files: files)
+        // Resolve every link not resolved yet; notes are independent, so this runs in
+        // parallel. Unresolved links get their ghost key here and their ghost number below,
+        // in note order.
+        let ghostKeys = resolveLinks(&notes, files: files, resolved: resolved)
 
         // The alias index and the tag tree need only each note's aliases and tags: they are
         // built on another core while this one gathers the backlinks.
@@ -261,44 +277,61 @@ public struct Vault: Sendable {
             timings: timings, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
     }
 
-    /// Resolves every note's links in place, in parallel: each task writes only its own note's
-    /// links, and reads other notes' headings and block ids from copies made first. Returns,
-    /// per note, the ghost key of each unresolved link in order (their ghost numbers are
-    /// given afterwards, in note order).
-    private static func resolveLinks(_ notes: inout [Note], files: FileIndex) -> [[String]] {
+    /// Resolves the links of every note not in `resolved` in place, in parallel, then checks
+    /// the headings and blocks links name. Returns, per note, the ghost key of each
+    /// unresolved link in order (their ghost numbers are given afterwards, in note order).
+    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, resolved: [[String]?]?) -> [[String]] {
         guard !notes.isEmpty else { return [] }
-        let headings = notes.map(\.headings), blockIDs = notes.map(\.blockIDs)
-        let folders = notes.map(\.folder)
         return notes.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeSendable(buffer.baseAddress!)
-            return parallelMap(Array(buffer.indices), progress: nil) { i -> [String] in
-                var keys: [String] = []
-                let note = base.value + i
-                // Each link is changed where it lies (a copy of it would retain and release
-                // all its strings).
-                note.pointee.links.withUnsafeMutableBufferPointer { links in
-                    for k in links.indices {
-                        let path = links[k].path
-                        let r = path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(path, from: folders[i])
-                        links[k].escapesVault = r.escapesVault
-                        if !r.alternatives.isEmpty { links[k].alternatives = r.alternatives }
-                        switch r.destination {
-                        case let .note(t)?:
-                            links[k].destination = .note(t)
-                            if !links[k].subpath.isEmpty {
-                                links[k].subpathFound = Note.has(subpath: links[k], headings: headings[t], blockIDs: blockIDs[t])
-                            }
-                        case let .attachment(t)?:
-                            links[k].destination = .attachment(t)
-                        case .ghost?, nil:
-                            keys.append(path.folded)
-                            links[k].destination = .ghost(-1)
+            let keys = parallelMap(Array(buffer.indices), progress: nil) { i -> [String] in
+                if let done = resolved?[i] { return done }
+                return resolveLinks(of: &base.value[i], number: i, files: files)
+            }
+            // Each task writes only its own note's links, and reads other notes' headings and
+            // block ids, which no task writes.
+            let n = buffer.count, chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * n / chunks)..<((c + 1) * n / chunks) {
+                    let note = base.value + i
+                    guard note.pointee.links.contains(where: { !$0.subpath.isEmpty }) else { continue }
+                    note.pointee.links.withUnsafeMutableBufferPointer { links in
+                        for k in links.indices where !links[k].subpath.isEmpty {
+                            guard case let .note(t) = links[k].destination else { continue }
+                            let target = UnsafePointer(base.value + t)
+                            links[k].subpathFound = Note.has(subpath: links[k], headings: target.pointee.headings,
+                                                             blockIDs: target.pointee.blockIDs)
                         }
                     }
                 }
-                return keys
+            }
+            return keys
+        }
+    }
+
+    /// Resolves one note's links in place (all but their subpaths, which need the other
+    /// notes parsed); returns the ghost key of each unresolved link, in order.
+    private static func resolveLinks(of note: inout Note, number i: Int, files: FileIndex) -> [String] {
+        var keys: [String] = []
+        let folder = note.folder
+        // Each link is changed where it lies (a copy of it would retain and release all its
+        // strings).
+        note.links.withUnsafeMutableBufferPointer { links in
+            for k in links.indices {
+                let path = links[k].path
+                let r = path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(path, from: folder)
+                links[k].escapesVault = r.escapesVault
+                if !r.alternatives.isEmpty { links[k].alternatives = r.alternatives }
+                switch r.destination {
+                case let .note(t)?: links[k].destination = .note(t)
+                case let .attachment(t)?: links[k].destination = .attachment(t)
+                case .ghost?, nil:
+                    keys.append(path.folded)
+                    links[k].destination = .ghost(-1)
+                }
             }
         }
+        return keys
     }
 
     // MARK: Queries
@@ -350,22 +383,58 @@ public struct Vault: Sendable {
 
 /// A value computed on another thread from the moment it is made; `value` waits for it.
 final class Deferred<T>: @unchecked Sendable {
-    private var result: T?
+    /// Written once, by the work, before `done` is signalled.
+    private let result = UnsafeMutablePointer<T>.allocate(capacity: 1)
     private let done = DispatchSemaphore(value: 0)
+    private let finished = Atomic<Bool>(false)
 
     init(_ work: @escaping @Sendable () -> T) {
         DispatchQueue.global().async { [self] in
-            result = work()
+            result.initialize(to: work())
+            finished.store(true, ordering: .releasing)
             done.signal()
         }
+    }
+
+    deinit {
+        done.wait()
+        result.deinitialize(count: 1)
+        result.deallocate()
     }
 
     /// Waits for the value (any number of times).
     var value: T {
         done.wait()
         defer { done.signal() }
-        return result!
+        return result.pointee
     }
+
+    /// The value in place when it is ready, without waiting and without copying it (a copy
+    /// would retain everything it holds); valid while this object lives.
+    var ready: UnsafePointer<T>? { finished.load(ordering: .acquiring) ? UnsafePointer(result) : nil }
+}
+
+/// A fixed number of slots that parallel tasks fill, each writing only its own.
+final class SlotBuffer<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T>
+
+    init(count: Int, _ initial: T) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: initial)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    subscript(i: Int) -> T {
+        get { slots[i] }
+        set { slots[i] = newValue }
+    }
+
+    /// Every slot, once the tasks are done.
+    var values: [T] { Array(slots) }
 }
 
 /// A vault's diagnostics, collected once on first use (any thread) and kept.

@@ -111,8 +111,9 @@ struct FilesTests {
         let d = TempDir()
         d.write("ok.md", "[[locked]]")
         d.write("locked.md", "y")
-        let v = try Vault.load(at: d.path, progress: nil) { path in
-            path.hasSuffix("/locked.md") ? .failure(Scanner.ReadFailure(message: "Permission denied")) : Scanner.read(path)
+        let root = d.path
+        let v = try Vault.load(at: root, progress: nil) { path in
+            path == "locked.md" ? .failure(Scanner.ReadFailure(message: "Permission denied")) : Scanner.read(root + "/" + path)
         }
         #expect(v.notes.map(\.path) == ["locked.md", "ok.md"])
         #expect(v.targets("ok.md") == ["locked.md"])

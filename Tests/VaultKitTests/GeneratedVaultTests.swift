@@ -40,6 +40,29 @@ struct GeneratedVaultTests {
         #expect(!v.notes.contains { $0.links.contains { $0.target.hasPrefix("decoy") } })
     }
 
+    @Test("links resolved while the notes are read (from disk) and after (in memory) are the same graph")
+    func loadedEqualsMade() throws {
+        let dir = TempDir()
+        let generator = VaultGenerator(.init(notes: 2000, seed: 11, paragraphs: 1))
+        _ = try generator.write(to: dir.path)
+        let (files, attachments, _) = generator.generate()
+        let loaded = try Vault.load(at: dir.path)
+        let made = Vault.make(notes: files, attachments: attachments)
+        #expect(loaded.notes.map(\.path) == made.notes.map(\.path))
+        struct Resolved: Equatable {
+            var destination: Destination, aliasOf: Int?, alternatives: [Destination], subpathFound: Bool, escapes: Bool
+        }
+        let resolved = { (v: Vault) in
+            v.notes.map { $0.links.map { Resolved(destination: $0.destination, aliasOf: $0.aliasOf, alternatives: $0.alternatives,
+                                                  subpathFound: $0.subpathFound, escapes: $0.escapesVault) } }
+        }
+        #expect(resolved(loaded) == resolved(made))
+        #expect(loaded.backlinks == made.backlinks)
+        #expect(loaded.ghosts.map(\.key) == made.ghosts.map(\.key))
+        // The generator writes heading links: their headings are checked after the parse.
+        #expect(made.notes.flatMap(\.links).filter { !$0.subpath.isEmpty && $0.isResolved && $0.subpathFound }.count > 100)
+    }
+
     private func linkOrder(_ a: VaultGenerator.LinkTruth, _ b: VaultGenerator.LinkTruth) -> Bool {
         (a.kind, a.written, a.to ?? "") < (b.kind, b.written, b.to ?? "")
     }
