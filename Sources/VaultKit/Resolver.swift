@@ -31,6 +31,9 @@ struct FileIndex: Sendable {
     private var nameFiles: [NameFiles] = []
     private var named: [Destination] = []
     private var ranked: [Destination] = []
+    /// Set in a `byName` value that is a name's number in `nameFiles` (a name several files
+    /// share); clear when the value is the one file of that name (`file(_:)`).
+    private static let sharedName = 1 << 30
     private struct NameFiles {
         var start: Int
         var count: Int
@@ -91,15 +94,21 @@ struct FileIndex: Sendable {
         self.notesByID = notesByID.build()
         self.notesByPath = notesByPath.build()
         self.attachmentsByPath = attachmentsByPath.build()
-        self.byName = byName.build()
         // Each name's files, in file order (notes, then attachments), one range per name.
         var counts = [Int](repeating: 0, count: byName.count)
-        for g in groupOfFile { counts[g] += 1 }
+        var only = [Int](repeating: 0, count: byName.count)
+        for (f, g) in groupOfFile.enumerated() {
+            counts[g] += 1
+            only[g] = f
+        }
         var start = 0
         nameFiles = counts.map { c in
             defer { start += c }
             return NameFiles(start: start, count: c)
         }
+        // A name only one file has (nearly every name) is filed with that file itself: its
+        // look-up then reads nothing more.
+        self.byName = byName.build { g in counts[g] == 1 ? only[g] : g | Self.sharedName }
         var next = nameFiles.map(\.start)
         named = [Destination](repeating: .ghost(-1), count: files)
         for (f, g) in groupOfFile.enumerated() {
@@ -111,6 +120,11 @@ struct FileIndex: Sendable {
         var order = named
         for files in nameFiles where files.count > 1 { order[files.range].sort(by: ranksBefore) }
         ranked = order
+    }
+
+    /// File number `f`: notes first, then attachments.
+    private func file(_ f: Int) -> Destination {
+        f < notePaths.count ? .note(f) : .attachment(f - notePaths.count)
     }
 
     /// The shortest-path rule: fewer UTF-16 units first, then byte order of the paths.
@@ -191,9 +205,9 @@ struct FileIndex: Sendable {
         // The usual link, a bare name (`[[trust]]`): one look-up by name answers the exact
         // rule too, since an exact match must then be a file at the root.
         if !isNoteOnly, slash == nil {
-            guard let g = byName.find(key, hash: key.keyHash, in: keys) else { return Resolution() }
-            let files = nameFiles[g]
-            if files.count == 1 { return Resolution(destination: named[files.start]) }
+            guard let v = byName.find(key, hash: key.keyHash, in: keys) else { return Resolution() }
+            guard v & Self.sharedName != 0 else { return Resolution(destination: file(v)) }
+            let files = nameFiles[v ^ Self.sharedName]
             var rootFile: Destination?
             for k in files.range {
                 let d = named[k]
@@ -209,8 +223,10 @@ struct FileIndex: Sendable {
         let stem = UnsafeBufferPointer(rebasing: key[0..<(isNoteOnly ? key.count - 3 : key.count)])
         let nameStart = stem.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
         let name = UnsafeBufferPointer(rebasing: stem[nameStart...])
-        guard let g = byName.find(name, hash: name.keyHash, in: keys) else { return Resolution() }
-        let files = nameFiles[g]
+        guard let v = byName.find(name, hash: name.keyHash, in: keys) else { return Resolution() }
+        let (named, ranked) = v & Self.sharedName == 0
+            ? ([file(v)], [file(v)])
+            : (Array(self.named[nameFiles[v ^ Self.sharedName].range]), Array(self.ranked[nameFiles[v ^ Self.sharedName].range]))
         // A path-qualified link matches a file whose key ends in `/` and the link's stem.
         let keep = { (d: Destination) -> Bool in
             if isNoteOnly, case .attachment = d { return false }
@@ -219,7 +235,7 @@ struct FileIndex: Sendable {
             return k.count > stem.count && k[k.count - stem.count - 1] == UInt8(ascii: "/")
                 && UnsafeBufferPointer(rebasing: k[(k.count - stem.count)...]).equals(stem)
         }
-        return choose(among: named[files.range].filter(keep), ranked: ranked[files.range].filter(keep), from: sourceFolder)
+        return choose(among: named.filter(keep), ranked: ranked.filter(keep), from: sourceFolder)
     }
 
     /// Obsidian's tie-breaks among the files a link's name matches: the only one, else one in
@@ -318,6 +334,11 @@ enum HeadingMatch {
     /// The index in `headings` of the heading `chain` names, if any.
     static func index(of chain: [String], in headings: [Heading]) -> Int? {
         guard !chain.isEmpty else { return nil }
+        // One heading (the usual link): the first with that text, at any level.
+        if chain.count == 1 {
+            let wanted = fold(chain[0])
+            return headings.firstIndex { $0.key == wanted }
+        }
         let wanted = chain.map(fold)
         func search(_ from: Int, _ part: Int, _ parentLevel: Int) -> Int? {
             var i = from

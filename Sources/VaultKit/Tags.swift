@@ -45,7 +45,9 @@ public struct TagNode: Sendable {
             var path: String
             var notes: [Int] = []
             var mixed = false
-            var all = Set<Int>()
+            /// Distinct notes at or under this node, and the last note counted.
+            var count = 0
+            var lastNote = -1
             var children: [String: Builder] = [:]
             init(name: String, path: String) { self.name = name; self.path = path }
             func freeze() -> TagNode {
@@ -53,7 +55,7 @@ public struct TagNode: Sendable {
                     .sorted { ($0.name.folded, $0.name) < ($1.name.folded, $1.name) }
                     .map { $0.freeze() }
                 return TagNode(name: name, path: path, notes: mixed ? Array(Set(notes)).sorted() : notes,
-                               count: all.count, children: kids)
+                               count: count, children: kids)
             }
         }
         let root = Builder(name: "", path: "")
@@ -62,18 +64,28 @@ public struct TagNode: Sendable {
         var order: [String] = []
         var carriersOf: [[Int]] = []
         var slot: [String: Int] = [:]
+        /// Each occurrence's tag (its place in `order`), note by note.
+        var occurrences: [Int] = []
+        occurrences.reserveCapacity(tags.reduce(0) { $0 + $1.count })
         for i in tags.indices {
             for tag in tags[i] {
                 if let s = slot[tag] {
                     carriersOf[s].append(i)
+                    occurrences.append(s)
                 } else {
                     slot[tag] = order.count
+                    occurrences.append(order.count)
                     order.append(tag)
                     carriersOf.append([i])
                 }
             }
         }
+        /// The nodes from the top down to each tag's own.
+        var chains: [[Builder]] = []
+        chains.reserveCapacity(order.count)
         for (tag, carriers) in zip(order, carriersOf) {
+            var chain: [Builder] = []
+            defer { chains.append(chain) }
             let segments = tag.split(separator: "/").map(String.init)
             guard !segments.isEmpty else { continue }
             var node = root
@@ -89,11 +101,23 @@ public struct TagNode: Sendable {
                     node = child
                 }
                 path = node.path
-                node.all.formUnion(carriers)
+                chain.append(node)
             }
             // Two spellings of one tag (`Ecology`, `ecology`) share a node: keep note order.
             node.mixed = node.mixed || !node.notes.isEmpty
             node.notes += carriers
+        }
+        // Distinct notes per node, in one pass in note order: a note is counted at a node
+        // the first time one of its tags passes through it (`a/b` and `a/c` count once at `a`).
+        var next = 0
+        for i in tags.indices {
+            for _ in tags[i] {
+                for node in chains[occurrences[next]] where node.lastNote != i {
+                    node.lastNote = i
+                    node.count += 1
+                }
+                next += 1
+            }
         }
         return root.freeze()
     }

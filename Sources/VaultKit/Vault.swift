@@ -93,7 +93,7 @@ public struct Vault: Sendable {
         // Read and parse every note in parallel. A file that cannot be read is an empty note
         // and its reason is kept (each task writes only its own slots).
         let failures = SlotBuffer<String?>(count: noteFiles.count, nil)
-        let resolved = SlotBuffer<[String]?>(count: noteFiles.count, nil)
+        let resolved = SlotBuffer<ResolvedLinks?>(count: noteFiles.count, nil)
         let notes = parallelMap(Array(noteFiles.indices), progress: progress) { i -> Note in
             let file = noteFiles[i]
             var note: Note
@@ -186,18 +186,13 @@ public struct Vault: Sendable {
 
     private static func build(root: String, notes inputNotes: consuming [Note], attachments: [Attachment],
                               extraDiagnostics: [Diagnostic], files prepared: FileIndex? = nil,
-                              resolved: [[String]?]? = nil, started: Double, timings: LoadTimings) -> Vault {
+                              resolved: [ResolvedLinks?]? = nil, started: Double, timings: LoadTimings) -> Vault {
         var timings = timings
         let resolveStarted = monotonicSeconds()
         var notes = inputNotes
         let files = prepared ?? fileIndex(notePaths: notes.map(\.path), attachments: attachments)
-        // Resolve every link not resolved yet; notes are independent, so this runs in
-        // parallel. Unresolved links get their ghost key here and their ghost number below,
-        // in note order.
-        let ghostKeys = resolveLinks(&notes, files: files, resolved: resolved)
-
         // The alias index and the tag tree need only each note's aliases and tags: they are
-        // built on another core while this one gathers the backlinks.
+        // built on another thread while the links are resolved and the backlinks gathered.
         let noteAliases = notes.map(\.aliases), noteTags = notes.map(\.tags)
         let aliases = Deferred { () -> [String: [Int]] in
             var index: [String: [Int]] = [:]
@@ -208,56 +203,98 @@ public struct Vault: Sendable {
         }
         let tree = Deferred { TagNode.build(noteTags) }
 
-        var ghosts: [Ghost] = []
-        var ghostIndex: [String: Int] = [:]
-        // Backlink lists are counted first, so each is allocated once at its size.
+        // Resolve every link not resolved yet; notes are independent, so this runs in
+        // parallel. Unresolved links get their ghost key here and their ghost number below,
+        // in note order.
+        let resolution = resolveLinks(&notes, files: files, resolved: resolved)
+
+        // Backlink lists are counted first, so each is allocated once at its size. Every
+        // link's destination is copied into one flat list (`firstLink[i]` is where note i's
+        // start), read from then on instead of the links (large values all over memory).
         var noteCounts = [Int](repeating: 0, count: notes.count)
         var attachmentCounts = [Int](repeating: 0, count: attachments.count)
-        for i in notes.indices {
-            notes[i].links.withUnsafeBufferPointer { links in
-                for k in links.indices {
-                    switch links[k].destination {
-                    case let .note(t): noteCounts[t] += 1
-                    case let .attachment(t): attachmentCounts[t] += 1
-                    case .ghost: break
-                    }
+        var flat: [Destination] = []
+        flat.reserveCapacity(resolution.reduce(0) { $0 + $1.targets.count })
+        var firstLink: [Int] = []
+        firstLink.reserveCapacity(notes.count + 1)
+        for r in resolution {
+            firstLink.append(flat.count)
+            for d in r.targets {
+                flat.append(d)
+                switch d {
+                case let .note(t): noteCounts[t] += 1
+                case let .attachment(t): attachmentCounts[t] += 1
+                case .ghost: break
                 }
             }
         }
-        let emptyLists = { (counts: [Int]) in
-            counts.map { c -> [LinkRef] in
-                var refs: [LinkRef] = []
-                refs.reserveCapacity(c)
-                return refs
+        firstLink.append(flat.count)
+        // Then gathered in parallel: each of a few tasks fills the lists of one range of notes
+        // (reading every note's destinations, in note order), and one more numbers the ghosts
+        // and fills the attachments' and ghosts' lists.
+        final class Others: @unchecked Sendable {
+            var ghosts: [Ghost] = []
+            var ghostIndex: [String: Int] = [:]
+            var ghostBacklinks: [[LinkRef]] = []
+            var attachmentBacklinks: [[LinkRef]]
+            /// Each unresolved link and its ghost number.
+            var ghostLinks: [(ref: LinkRef, ghost: Int)] = []
+            init(_ attachmentCounts: [Int]) {
+                attachmentBacklinks = attachmentCounts.map { c in
+                    var refs: [LinkRef] = []
+                    refs.reserveCapacity(c)
+                    return refs
+                }
             }
         }
-        var backlinks = emptyLists(noteCounts), attachmentBacklinks = emptyLists(attachmentCounts)
-        var ghostBacklinks: [[LinkRef]] = []
-        for i in notes.indices {
-            var keys = ghostKeys[i].makeIterator()
-            notes[i].links.withUnsafeMutableBufferPointer { links in
-                for k in links.indices {
-                    let ref = LinkRef(note: i, link: k)
-                    switch links[k].destination {
-                    case let .note(t): backlinks[t].append(ref)
-                    case let .attachment(t): attachmentBacklinks[t].append(ref)
-                    case .ghost:
-                        let key = keys.next()!
-                        let g: Int
-                        if let existing = ghostIndex[key] {
-                            g = existing
-                        } else {
-                            g = ghosts.count
-                            ghostIndex[key] = g
-                            ghosts.append(Ghost(key: key, name: links[k].path))
-                            ghostBacklinks.append([])
+        let others = Others(attachmentCounts), counts = noteCounts, starts = firstLink
+        var backlinks = [[LinkRef]](repeating: [], count: notes.count)
+        let parts = min(max(1, notes.count / 1_000), ProcessInfoLite.activeProcessorCount)
+        backlinks.withUnsafeMutableBufferPointer { lists in
+          flat.withUnsafeBufferPointer { flat in
+            let lists = UnsafeSendable(lists), flat = UnsafeSendable(flat)
+            DispatchQueue.concurrentPerform(iterations: parts + 1) { p in
+                if p == parts {
+                    for i in resolution.indices {
+                        var keys = resolution[i].ghosts.makeIterator()
+                        for j in starts[i]..<starts[i + 1] {
+                            let k = j - starts[i]
+                            switch flat.value[j] {
+                            case .note: break
+                            case let .attachment(t): others.attachmentBacklinks[t].append(LinkRef(note: i, link: k))
+                            case .ghost:
+                                let (key, name) = keys.next()!
+                                let g: Int
+                                if let existing = others.ghostIndex[key] {
+                                    g = existing
+                                } else {
+                                    g = others.ghosts.count
+                                    others.ghostIndex[key] = g
+                                    others.ghosts.append(Ghost(key: key, name: name))
+                                    others.ghostBacklinks.append([])
+                                }
+                                others.ghostBacklinks[g].append(LinkRef(note: i, link: k))
+                                others.ghostLinks.append((LinkRef(note: i, link: k), g))
+                            }
                         }
-                        links[k].destination = .ghost(g)
-                        ghostBacklinks[g].append(ref)
+                    }
+                    return
+                }
+                let mine = (p * lists.value.count / parts)..<((p + 1) * lists.value.count / parts)
+                for t in mine { lists.value[t].reserveCapacity(counts[t]) }
+                for i in 0..<(starts.count - 1) {
+                    for j in starts[i]..<starts[i + 1] {
+                        if case let .note(t) = flat.value[j], mine.contains(t) {
+                            lists.value[t].append(LinkRef(note: i, link: j - starts[i]))
+                        }
                     }
                 }
             }
+          }
         }
+        let ghosts = others.ghosts, ghostIndex = others.ghostIndex, ghostBacklinks = others.ghostBacklinks
+        let attachmentBacklinks = others.attachmentBacklinks
+        for (ref, g) in others.ghostLinks { notes[ref.note].links[ref.link].destination = .ghost(g) }
         // An unresolved link whose text is exactly one note's alias points the reader there.
         let aliasIndex = aliases.value
         for g in ghosts.indices {
@@ -278,29 +315,28 @@ public struct Vault: Sendable {
     }
 
     /// Resolves the links of every note not in `resolved` in place, in parallel, then checks
-    /// the headings and blocks links name. Returns, per note, the ghost key of each
-    /// unresolved link in order (their ghost numbers are given afterwards, in note order).
-    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, resolved: [[String]?]?) -> [[String]] {
+    /// the headings and blocks links name. Returns what each note's links resolved to.
+    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, resolved: [ResolvedLinks?]?) -> [ResolvedLinks] {
         guard !notes.isEmpty else { return [] }
         return notes.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeSendable(buffer.baseAddress!)
-            let keys = parallelMap(Array(buffer.indices), progress: nil) { i -> [String] in
+            let keys = parallelMap(Array(buffer.indices), progress: nil) { i -> ResolvedLinks in
                 if let done = resolved?[i] { return done }
                 return resolveLinks(of: &base.value[i], number: i, files: files)
             }
+            let checks = keys.indices.filter { keys[$0].hasSubpaths }
             // Each task writes only its own note's links, and reads other notes' headings and
-            // block ids, which no task writes.
-            let n = buffer.count, chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
+            // block ids from copies made first (reading them through the notes would retain
+            // and release them on every core at once).
+            let headings = buffer.map(\.headings), blockIDs = buffer.map(\.blockIDs)
+            let n = checks.count, chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * n / chunks)..<((c + 1) * n / chunks) {
+                for i in checks[(c * n / chunks)..<((c + 1) * n / chunks)] {
                     let note = base.value + i
-                    guard note.pointee.links.contains(where: { !$0.subpath.isEmpty }) else { continue }
                     note.pointee.links.withUnsafeMutableBufferPointer { links in
                         for k in links.indices where !links[k].subpath.isEmpty {
                             guard case let .note(t) = links[k].destination else { continue }
-                            let target = UnsafePointer(base.value + t)
-                            links[k].subpathFound = Note.has(subpath: links[k], headings: target.pointee.headings,
-                                                             blockIDs: target.pointee.blockIDs)
+                            links[k].subpathFound = Note.has(subpath: links[k], headings: headings[t], blockIDs: blockIDs[t])
                         }
                     }
                 }
@@ -310,9 +346,12 @@ public struct Vault: Sendable {
     }
 
     /// Resolves one note's links in place (all but their subpaths, which need the other
-    /// notes parsed); returns the ghost key of each unresolved link, in order.
-    private static func resolveLinks(of note: inout Note, number i: Int, files: FileIndex) -> [String] {
-        var keys: [String] = []
+    /// notes parsed).
+    private static func resolveLinks(of note: inout Note, number i: Int, files: FileIndex) -> ResolvedLinks {
+        var ghosts: [(key: String, name: String)] = []
+        var targets: [Destination] = []
+        targets.reserveCapacity(note.links.count)
+        var hasSubpaths = false
         let folder = note.folder
         // Each link is changed where it lies (a copy of it would retain and release all its
         // strings).
@@ -322,16 +361,14 @@ public struct Vault: Sendable {
                 let r = path.isEmpty ? Resolution(destination: .note(i)) : files.resolve(path, from: folder)
                 links[k].escapesVault = r.escapesVault
                 if !r.alternatives.isEmpty { links[k].alternatives = r.alternatives }
-                switch r.destination {
-                case let .note(t)?: links[k].destination = .note(t)
-                case let .attachment(t)?: links[k].destination = .attachment(t)
-                case .ghost?, nil:
-                    keys.append(path.folded)
-                    links[k].destination = .ghost(-1)
-                }
+                let d = r.destination ?? .ghost(-1)
+                if !links[k].subpath.isEmpty, case .note = d { hasSubpaths = true }
+                if case .ghost = d { ghosts.append((path.folded, path)) }
+                links[k].destination = d
+                targets.append(d)
             }
         }
-        return keys
+        return ResolvedLinks(targets: targets, ghosts: ghosts, hasSubpaths: hasSubpaths)
     }
 
     // MARK: Queries
@@ -379,6 +416,16 @@ public struct Vault: Sendable {
             }
         }
     }
+}
+
+/// What one note's links resolved to: each link's destination (ghosts numbered later) and
+/// the unresolved ones' targets.
+struct ResolvedLinks: Sendable {
+    var targets: [Destination]
+    /// Each unresolved link's ghost key and target as written, in order.
+    var ghosts: [(key: String, name: String)]
+    /// Some link names a heading or block of the note it resolved to.
+    var hasSubpaths: Bool
 }
 
 /// A value computed on another thread from the moment it is made; `value` waits for it.
