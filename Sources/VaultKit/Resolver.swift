@@ -195,6 +195,21 @@ struct FileIndex: Sendable {
             while raw.hasPrefix("/") { raw.removeFirst() }
             return Resolution(destination: exact(raw))
         }
+        // An ASCII name (nearly every link) is folded into a buffer on the stack; any other
+        // gets its key made as a string.
+        let resolution = raw.withUTF8 { b -> Resolution? in
+            var upper = false
+            for c in b {
+                if c >= 0x80 { return nil }
+                if c &- 0x41 < 26 { upper = true }
+            }
+            guard upper else { return resolve(key: b, from: sourceFolder) }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out in
+                for k in 0..<b.count { out[k] = b[k] &- 0x41 < 26 ? b[k] | 0x20 : b[k] }
+                return resolve(key: UnsafeBufferPointer(out), from: sourceFolder)
+            }
+        }
+        if let resolution { return resolution }
         var key = raw.nameKey
         return key.withUTF8 { resolve(key: $0, from: sourceFolder) }
     }
