@@ -54,21 +54,21 @@ public struct Link: Sendable, Equatable {
             self.path = target
             self.subpath = []
         } else {
-            // Split at every `#` (by byte offsets: the generic split is slow), parts trimmed.
-            var parts: [String] = []
-            let u = target.utf8
-            var start = u.startIndex
-            var i = start
-            while i != u.endIndex {
-                if u[i] == UInt8(ascii: "#") {
-                    parts.append(String(target[start..<i]).trimmingSpaces)
-                    start = u.index(after: i)
+            // Split at every `#` of the bytes (the generic split is slow), parts trimmed of
+            // spaces and tabs; the first is the path, the other non-empty ones the subpath.
+            var copy = target
+            (self.path, self.subpath) = copy.withUTF8 { b -> (String, [String]) in
+                var path = "", subpath: [String] = [], start = 0
+                for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "#") {
+                    var lo = start, hi = i
+                    while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+                    while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+                    let part = String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+                    if start == 0 { path = part } else if !part.isEmpty { subpath.append(part) }
+                    start = i + 1
                 }
-                i = u.index(after: i)
+                return (path, subpath)
             }
-            parts.append(String(target[start...]).trimmingSpaces)
-            self.path = parts.removeFirst()
-            self.subpath = parts.filter { !$0.isEmpty }
         }
     }
 

@@ -332,10 +332,16 @@ extension String {
         var a = self, b = lower
         let ascii: Bool? = a.withUTF8 { x in
             b.withUTF8 { y in
+                // Lower-casing never makes a name that folds to ASCII longer: only the Kelvin
+                // sign (three bytes) lowers to ASCII (`k`) from outside it. So a shorter name
+                // cannot match, and a name of the same length matches only byte for byte.
+                if x.count < y.count { return false }
+                if x.count == y.count {
+                    for k in 0..<x.count where (x[k] &- 0x41 < 26 ? x[k] | 0x20 : x[k]) != y[k] { return false }
+                    return true
+                }
                 for c in x where c >= 0x80 { return nil }   // K (Kelvin) folds to k: ask `folded`
-                guard x.count == y.count else { return false }
-                for k in 0..<x.count where (x[k] &- 0x41 < 26 ? x[k] | 0x20 : x[k]) != y[k] { return false }
-                return true
+                return false
             }
         }
         return ascii ?? (folded == lower)

@@ -173,7 +173,7 @@ public struct Vault: Sendable {
         return (id, String(path[u.index(after: slashIndex)..<stemEnd]), String(path[..<slashIndex]))
     }
 
-    private static func makeNote(_ path: String, _ p: ParsedNote) -> Note {
+    private static func makeNote(_ path: String, _ p: consuming ParsedNote) -> Note {
         let (id, name, folder) = noteNames(path)
         return Note(
             id: id, path: path, name: name, title: p.title ?? name, folder: folder,

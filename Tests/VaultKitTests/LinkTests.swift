@@ -171,6 +171,14 @@ struct LinkTests {
             #expect(name.folds(to: word) == (name.folded == word), "\(name) \(word)")
         }
         #expect("\u{212A}ey".folds(to: "key"))
+        // `folds(to:)` relies on this: the Kelvin sign is the only scalar outside ASCII that
+        // lower-cases to ASCII.
+        let toASCII = (UInt32(0x80)...0x10FFFF).filter { v in
+            // A scalar that does not change when lower-cased stays outside ASCII.
+            guard let u = Unicode.Scalar(v), u.properties.changesWhenLowercased else { return false }
+            return u.properties.lowercaseMapping.utf8.allSatisfy { $0 < 0x80 }
+        }
+        #expect(toASCII == [0x212A])
     }
 
     @Test("the byte tests on names (a pair of bytes, a .md ending) agree with reading byte by byte")
