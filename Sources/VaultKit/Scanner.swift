@@ -11,6 +11,8 @@ struct ScannedFile: Sendable {
     /// Vault-relative path, `/`-separated.
     var path: String
     var isNote: Bool
+    /// For a note: how many notes the walk found before it (the walk is not in path order).
+    var order = -1
 }
 
 /// Something the scan skipped, for `check`.
@@ -24,12 +26,16 @@ struct ScanIssue: Sendable {
 /// Walks a vault: skips names starting with `.`, follows symbolic links only while they stay
 /// inside the vault, and never enters a folder twice (so a link back up cannot loop).
 enum Scanner {
-    static func scan(root: String) throws(VaultError) -> (files: [ScannedFile], issues: [ScanIssue]) {
+    /// `found` is told of each note as the walk finds it, with its `order`, so that notes can
+    /// be read while the walk goes on.
+    static func scan(root: String, found: ((Int, String) -> Void)? = nil) throws(VaultError)
+        -> (files: [ScannedFile], issues: [ScanIssue]) {
         guard let realRoot = realPath(root) else { throw VaultError.notFound(root) }
         var st = stat()
         guard stat(realRoot, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw VaultError.notAFolder(root) }
         var files: [ScannedFile] = []
         var issues: [ScanIssue] = []
+        var notes = 0
         var visited = Set<FileKey>()
         visited.insert(FileKey(st))
         var stack: [(abs: String, rel: String)] = [(realRoot, "")]
@@ -95,7 +101,11 @@ enum Scanner {
                     subfolders.append((abs(), rel))
                 } else if type == UInt8(DT_REG) {
                     let isNote = name.utf8.count > 3 && name.utf8.hasMDSuffix
-                    files.append(ScannedFile(path: rel, isNote: isNote))
+                    files.append(ScannedFile(path: rel, isNote: isNote, order: isNote ? notes : -1))
+                    if isNote {
+                        found?(notes, rel)
+                        notes += 1
+                    }
                 } else if name.utf8.count > 3, name.utf8.hasMDSuffix {
                     // A pipe, socket or device named like a note: reading it could block
                     // forever or never end.

@@ -67,7 +67,6 @@ public struct Vault: Sendable {
                      reuse: (@Sendable (String) -> Note?)? = nil) throws(VaultError) -> Vault {
         let started = monotonicSeconds()
         var timings = LoadTimings()
-        let (files, scanIssues) = try Scanner.scan(root: root)
         // Opening each note relative to the open vault folder saves the kernel walking the
         // folder's own path again for every file.
         let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -77,6 +76,32 @@ public struct Vault: Sendable {
             if let folderFailure { return .failure(folderFailure) }
             return Scanner.read(path, in: folder)
         }
+        /// A note read and parsed, and why it could not be read, if it could not.
+        @Sendable func readNote(_ path: String) -> (note: Note, failure: String?) {
+            switch reader(path) {
+            case let .success(bytes): return (makeNote(path, NoteParser.parse(bytes)), nil)
+            case let .failure(failure): return (makeNote(path, ParsedNote()), failure.message)
+            }
+        }
+        // The walk runs on one core: another reads the notes it has found meanwhile.
+        let early = reuse == nil ? EarlyReader(readNote) : nil
+        let files: [ScannedFile], scanIssues: [ScanIssue]
+        do {
+            // Handed over in batches, so the walk takes the reader's lock rarely.
+            var batch: [String] = []
+            (files, scanIssues) = try Scanner.scan(root: root) { _, path in
+                guard let early else { return }
+                batch.append(path)
+                if batch.count == 32 {
+                    early.add(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            _ = early?.stop()
+            throw error
+        }
+        let read = early?.stop() ?? []
         let noteFiles = files.filter(\.isNote)
         let attachmentFiles = files.filter { !$0.isNote }
         let attachments = attachmentFiles.map { f -> Attachment in
@@ -100,12 +125,9 @@ public struct Vault: Sendable {
             if let reused = reuse?(file.path) {
                 note = reused
             } else {
-                switch reader(file.path) {
-                case let .success(bytes): note = makeNote(file.path, NoteParser.parse(bytes))
-                case let .failure(failure):
-                    failures[i] = failure.message
-                    note = makeNote(file.path, ParsedNote())
-                }
+                let (made, failure) = file.order < read.count ? read[file.order] : readNote(file.path)
+                note = made
+                if let failure { failures[i] = failure }
             }
             if let files = index.ready { resolved[i] = resolveLinks(of: &note, number: i, files: files.pointee) }
             return note
@@ -461,6 +483,56 @@ final class Deferred<T>: @unchecked Sendable {
     var ready: UnsafePointer<T>? { finished.load(ordering: .acquiring) ? UnsafePointer(result) : nil }
 }
 
+/// Reads notes on another thread while the walk of the vault finds them: `add` hands it a
+/// path, `stop` waits for the note it is reading and returns those read, in the order added.
+final class EarlyReader: Sendable {
+    private struct State {
+        var pending: [String] = []
+        var taken = 0
+        var stopped = false
+        var done: [(note: Note, failure: String?)] = []
+    }
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ read: @escaping @Sendable (String) -> (note: Note, failure: String?)) {
+        DispatchQueue.global().async { [self] in
+            // Each signal says paths were added (or `stop`): read until none is left.
+            reading: while true {
+                wake.wait()
+                while true {
+                    // The next path, nil when there is none, or stop.
+                    let next: String?? = state.withLock { s in
+                        if s.stopped { return .none }
+                        guard s.taken < s.pending.count else { return .some(nil) }
+                        s.taken += 1
+                        return s.pending[s.taken - 1]
+                    }
+                    guard let next else { break reading }
+                    guard let path = next else { break }
+                    let note = read(path)
+                    state.withLock { $0.done.append(note) }
+                }
+            }
+            finished.signal()
+        }
+    }
+
+    func add(_ paths: [String]) {
+        state.withLock { $0.pending.append(contentsOf: paths) }
+        wake.signal()
+    }
+
+    /// The notes read so far, the first ones added; the rest are left to the caller.
+    func stop() -> [(note: Note, failure: String?)] {
+        state.withLock { $0.stopped = true }
+        wake.signal()
+        finished.wait()
+        return state.withLock { $0.done }
+    }
+}
+
 /// A fixed number of slots that parallel tasks fill, each writing only its own.
 final class SlotBuffer<T>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<T>
@@ -485,19 +557,16 @@ final class SlotBuffer<T>: @unchecked Sendable {
 }
 
 /// A vault's diagnostics, collected once on first use (any thread) and kept.
-final class LazyDiagnostics: @unchecked Sendable {
-    private var cached: [Diagnostic]?
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
+final class LazyDiagnostics: Sendable {
+    private let cached = Mutex<[Diagnostic]?>(nil)
 
     func all(of vault: Vault) -> [Diagnostic] {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        if let cached { return cached }
-        let found = (vault.loadProblems + Diagnostic.collect(vault)).sorted()
-        cached = found
-        return found
+        cached.withLock { cached in
+            if let cached { return cached }
+            let found = (vault.loadProblems + Diagnostic.collect(vault)).sorted()
+            cached = found
+            return found
+        }
     }
 }
 
@@ -538,16 +607,13 @@ struct UnsafeSendable<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-final class ProgressCounter: @unchecked Sendable {
-    private var count = 0
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
+final class ProgressCounter: Sendable {
+    private let count = Mutex(0)
     func add(_ k: Int) -> Int {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        count += k
-        return count
+        count.withLock { count in
+            count += k
+            return count
+        }
     }
 }
 
