@@ -10,6 +10,31 @@ import BrowserUI
 import VaultKit
 
 let args = CommandLine.arguments
+if args.contains("--help") || args.contains("-h") {
+    print("""
+    usage: mycel-bench [--cache DIR] [--runs N] [--mycel PATH] [--finder-only] [--verbose]
+           mycel-bench --profile-load DIR
+           mycel-bench --profile-finder DIR QUERY [SHORTER]
+           mycel-bench --rss-after-load DIR
+
+    Without a mode, generates (once, then cached in --cache, default .build/bench-vaults) a
+    10,000- and a 100,000-note vault and prints the table of docs/performance.md: the load
+    against ripgrep and cat, the finder per keystroke against fzf --filter, grep against
+    ripgrep, memory and browser frames. --runs sets the repetitions (default 5; the load is
+    measured 2 × runs + 1 times, each next to a ripgrep run); --mycel the binary timed for
+    `mycel stats` (default .build/release/mycel). Run it through `make bench`, which builds
+    in release and installs ripgrep and fzf when they are missing.
+
+      --profile-load DIR     load DIR ten times in this process; print the median phases
+                             and the CPU time (for perf record)
+      --profile-finder DIR QUERY [SHORTER]
+                             search QUERY 300 times over DIR's names, narrowing SHORTER's
+                             results when given; print the median time
+      --rss-after-load DIR   load DIR, build its name index, print resident KiB, notes
+                             and names
+    """)
+    exit(0)
+}
 func option(_ name: String, _ fallback: String) -> String {
     if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
     return fallback
