@@ -50,6 +50,8 @@ struct FileIndex: Sendable {
         self.notePaths = notePaths
         attachmentPaths = attachments.map(\.path)
         let files = notePaths.count + attachments.count
+        // A file's number and a shared name's number share a table value with `sharedName`.
+        precondition(files < Self.sharedName, "more than 2^30 files")
         var arena = KeyArena(capacity: files * 48)
         var notesByID = KeyTable.Builder(capacity: notePaths.count)
         var notesByPath = KeyTable.Builder(capacity: notePaths.count)

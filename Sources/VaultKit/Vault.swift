@@ -64,7 +64,8 @@ public struct Vault: Sendable {
     /// `reuse` returns a note already parsed (for `reload`).
     static func load(at root: String, progress: (@Sendable (Int, Int) -> Void)?,
                      reader custom: (@Sendable (String) -> Result<[UInt8], Scanner.ReadFailure>)?,
-                     reuse: (@Sendable (String) -> Note?)? = nil) throws(VaultError) -> Vault {
+                     reuse: (@Sendable (String) -> Note?)? = nil,
+                     options: LoadOptions = LoadOptions()) throws(VaultError) -> Vault {
         let started = monotonicSeconds()
         var timings = LoadTimings()
         // Opening each note relative to the open vault folder saves the kernel walking the
@@ -97,11 +98,12 @@ public struct Vault: Sendable {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
+            if options.readAllEarly, !batch.isEmpty { early?.add(batch) }
         } catch {
             _ = early?.stop()
             throw error
         }
-        let read = early?.stop() ?? []
+        let read = early?.stop(finishing: options.readAllEarly) ?? []
         let noteFiles = files.filter(\.isNote)
         let attachmentFiles = files.filter { !$0.isNote }
         let attachments = attachmentFiles.map { f -> Attachment in
@@ -129,7 +131,9 @@ public struct Vault: Sendable {
                 note = made
                 if let failure { failures[i] = failure }
             }
-            if let files = index.ready { resolved[i] = resolveLinks(of: &note, number: i, files: files.pointee) }
+            if let files = options.resolveAllInParse ? index.pointer : index.ready {
+                resolved[i] = resolveLinks(of: &note, number: i, files: files.pointee)
+            }
             return note
         }
         var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
@@ -481,15 +485,34 @@ final class Deferred<T>: @unchecked Sendable {
     /// The value in place when it is ready, without waiting and without copying it (a copy
     /// would retain everything it holds); valid while this object lives.
     var ready: UnsafePointer<T>? { finished.load(ordering: .acquiring) ? UnsafePointer(result) : nil }
+
+    /// The value in place, once it is ready (this waits); valid while this object lives.
+    var pointer: UnsafePointer<T> {
+        done.wait()
+        defer { done.signal() }
+        return UnsafePointer(result)
+    }
 }
 
-/// Reads notes on another thread while the walk of the vault finds them: `add` hands it a
-/// path, `stop` waits for the note it is reading and returns those read, in the order added.
+/// Ways to load that reach each path of the pipeline whatever the timing, for tests.
+struct LoadOptions: Sendable {
+    /// Every note is read by the early reader: the walk hands it its last notes too, and
+    /// waits for it to read them all.
+    var readAllEarly = false
+    /// Every parse task waits for the file index and resolves its own note's links.
+    var resolveAllInParse = false
+}
+
+/// Reads notes on another thread while the walk of the vault finds them: `add` hands it
+/// paths, `stop` waits for the note it is reading (or for all, when finishing) and returns
+/// those read, in the order added.
 final class EarlyReader: Sendable {
     private struct State {
         var pending: [String] = []
         var taken = 0
         var stopped = false
+        /// Read everything added before stopping.
+        var finishing = false
         var done: [(note: Note, failure: String?)] = []
     }
     private let state = Mutex(State())
@@ -504,7 +527,7 @@ final class EarlyReader: Sendable {
                 while true {
                     // The next path, nil when there is none, or stop.
                     let next: String?? = state.withLock { s in
-                        if s.stopped { return .none }
+                        if s.stopped, !s.finishing || s.taken == s.pending.count { return .none }
                         guard s.taken < s.pending.count else { return .some(nil) }
                         s.taken += 1
                         return s.pending[s.taken - 1]
@@ -524,9 +547,13 @@ final class EarlyReader: Sendable {
         wake.signal()
     }
 
-    /// The notes read so far, the first ones added; the rest are left to the caller.
-    func stop() -> [(note: Note, failure: String?)] {
-        state.withLock { $0.stopped = true }
+    /// The notes read so far (all of them when `finishing`), the first ones added; the rest
+    /// are left to the caller.
+    func stop(finishing: Bool = false) -> [(note: Note, failure: String?)] {
+        state.withLock {
+            $0.stopped = true
+            $0.finishing = finishing
+        }
         wake.signal()
         finished.wait()
         return state.withLock { $0.done }

@@ -106,15 +106,16 @@ struct FilesTests {
         #expect(v.diagnostics.contains { $0.kind == .bom && $0.path == "b.md" })
     }
 
-    @Test("a file that cannot be read (or vanished while loading) is reported; the rest still loads")
-    func unreadable() throws {
+    @Test("a file that cannot be read (or vanished while loading) is reported; the rest still loads",
+          arguments: [false, true])
+    func unreadable(readEarly: Bool) throws {
         let d = TempDir()
         d.write("ok.md", "[[locked]]")
         d.write("locked.md", "y")
         let root = d.path
-        let v = try Vault.load(at: root, progress: nil) { path in
+        let v = try Vault.load(at: root, progress: nil, reader: { path in
             path == "locked.md" ? .failure(Scanner.ReadFailure(message: "Permission denied")) : Scanner.read(root + "/" + path)
-        }
+        }, options: LoadOptions(readAllEarly: readEarly))
         #expect(v.notes.map(\.path) == ["locked.md", "ok.md"])
         #expect(v.targets("ok.md") == ["locked.md"])
         #expect(v.diagnostics.contains { $0.kind == .unreadable && $0.path == "locked.md" && $0.message.contains("Permission denied") })

@@ -40,15 +40,19 @@ struct GeneratedVaultTests {
         #expect(!v.notes.contains { $0.links.contains { $0.target.hasPrefix("decoy") } })
     }
 
-    @Test("links resolved while the notes are read (from disk) and after (in memory) are the same graph")
-    func loadedEqualsMade() throws {
+    @Test("a load from disk gives the graph the same files give in memory, whichever thread read each note and whenever its links resolved",
+          arguments: [LoadOptions(), LoadOptions(readAllEarly: true), LoadOptions(resolveAllInParse: true),
+                      LoadOptions(readAllEarly: true, resolveAllInParse: true)])
+    func loadedEqualsMade(options: LoadOptions) throws {
         let dir = TempDir()
         let generator = VaultGenerator(.init(notes: 2000, seed: 11, paragraphs: 1))
         _ = try generator.write(to: dir.path)
         let (files, attachments, _) = generator.generate()
-        let loaded = try Vault.load(at: dir.path)
+        let loaded = try Vault.load(at: dir.path, progress: nil, reader: nil, options: options)
+        // Built in memory, every link resolves after the parse.
         let made = Vault.make(notes: files, attachments: attachments)
         #expect(loaded.notes.map(\.path) == made.notes.map(\.path))
+        #expect(loaded.notes.map(\.text) == made.notes.map(\.text))
         struct Resolved: Equatable {
             var destination: Destination, aliasOf: Int?, alternatives: [Destination], subpathFound: Bool, escapes: Bool
         }
@@ -58,9 +62,16 @@ struct GeneratedVaultTests {
         }
         #expect(resolved(loaded) == resolved(made))
         #expect(loaded.backlinks == made.backlinks)
+        #expect(loaded.attachmentBacklinks == made.attachmentBacklinks)
+        #expect(loaded.ghostBacklinks == made.ghostBacklinks)
         #expect(loaded.ghosts.map(\.key) == made.ghosts.map(\.key))
+        var tags: [String: Int] = [:], madeTags: [String: Int] = [:]
+        loaded.tagTree.walk { node, _ in tags[node.path] = node.count }
+        made.tagTree.walk { node, _ in madeTags[node.path] = node.count }
+        #expect(tags == madeTags && !tags.isEmpty)
         // The generator writes heading links: their headings are checked after the parse.
         #expect(made.notes.flatMap(\.links).filter { !$0.subpath.isEmpty && $0.isResolved && $0.subpathFound }.count > 100)
+        #expect(!made.attachmentBacklinks.allSatisfy(\.isEmpty) && !made.ghostBacklinks.isEmpty)
     }
 
     private func linkOrder(_ a: VaultGenerator.LinkTruth, _ b: VaultGenerator.LinkTruth) -> Bool {

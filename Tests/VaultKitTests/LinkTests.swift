@@ -167,18 +167,27 @@ struct LinkTests {
     func foldsToWord() {
         for (name, word) in [("Tags", "tags"), ("TAGS", "tags"), ("tags", "tags"), ("tag", "tags"), ("tagss", "tags"),
                              ("Related", "related"), ("re-lated", "related"), ("", "tags"), ("\u{212A}ey", "key"),
-                             ("KEY", "key"), ("kéy", "key"), ("Ttle", "title"), ("TITLE", "title")] {
+                             ("KEY", "key"), ("kéy", "key"), ("Ttle", "title"), ("TITLE", "title"), ("é", "key"),
+                             ("ké", "key"), ("\u{37E}", ";"), ("\u{212A}", "k")] {
             #expect(name.folds(to: word) == (name.folded == word), "\(name) \(word)")
         }
         #expect("\u{212A}ey".folds(to: "key"))
-        // `folds(to:)` relies on this: the Kelvin sign is the only scalar outside ASCII that
-        // lower-cases to ASCII.
+        // `folds(to:)` relies on these: a name outside ASCII can equal an ASCII word only by
+        // being longer in bytes. The Kelvin sign is the only scalar outside ASCII that
+        // lower-cases to ASCII; and a scalar whose NFC is ASCII (the Greek question mark is
+        // `;`) is longer than what it equals.
         let toASCII = (UInt32(0x80)...0x10FFFF).filter { v in
-            // A scalar that does not change when lower-cased stays outside ASCII.
+            // A scalar that does not change when lower-cased is its own lower case: not ASCII.
             guard let u = Unicode.Scalar(v), u.properties.changesWhenLowercased else { return false }
             return u.properties.lowercaseMapping.utf8.allSatisfy { $0 < 0x80 }
         }
         #expect(toASCII == [0x212A])
+        // (Canonical decompositions stop at plane 2.)
+        for v in UInt32(0x80)...0x2FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let s = String(Character(u)), nfc = s._nfcCodeUnits
+            if nfc.allSatisfy({ $0 < 0x80 }) { #expect(s.utf8.count > nfc.count, "U+\(String(v, radix: 16))") }
+        }
     }
 
     @Test("the byte tests on names (a pair of bytes, a .md ending) agree with reading byte by byte")
