@@ -165,4 +165,17 @@ import Testing
         #expect(!lines.joined().contains("only a comment"))
         #expect(v.notes[v.index("c.md")].links.count == 1)
     }
+
+    @Test("text after a leading comment is Markdown like any paragraph: emphasis, code, links and tags")
+    func markdownAfterALeadingComment() {
+        let v = vault(["c.md": "<!-- todo --> some **bold**, `code` and [[other|a link]] #tag", "other.md": "o"])
+        let doc = Renderer(vault: v).render(note: v.index("c.md"))
+        let spans = doc.lines.flatMap(\.spans)
+        let text = spans.map(\.text).joined()
+        #expect(text.contains("some bold, code and a link tag") || text.contains("some bold, code and a link #tag"), "\(text)")
+        #expect(!text.contains("**") && !text.contains("`") && !text.contains("todo"))
+        #expect(spans.contains { $0.text == "bold" && $0.style.flags.contains(.bold) })
+        #expect(spans.contains { $0.text == "code" && $0.style.role == .code })
+        #expect(spans.contains { $0.text == "a link" && $0.anchor != nil })
+    }
 }

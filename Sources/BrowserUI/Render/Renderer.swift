@@ -157,6 +157,13 @@ private struct State {
             firstLine = r.lowerBound
         }
         bodyLine = firstLine
+        guard let root = Self.parse(source) else { return }
+        defer { cmark_node_free(root) }
+        blocks(children(root), &doc, first: prefix, rest: prefix, tight: false)
+    }
+
+    /// The Markdown document `source` holds (GitHub's extensions on), to be freed by the caller.
+    static func parse(_ source: [UInt8]) -> OpaquePointer? {
         let parser = cmark_parser_new(mycel_cmark_options())
         defer { cmark_parser_free(parser) }
         for name in ["table", "strikethrough", "tasklist", "autolink"] {
@@ -165,10 +172,9 @@ private struct State {
         source.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }
-        guard let root = cmark_parser_finish(parser) else { return }
-        defer { cmark_node_free(root) }
+        guard let root = cmark_parser_finish(parser) else { return nil }
         cmark_consolidate_text_nodes(root)
-        blocks(children(root), &doc, first: prefix, rest: prefix, tight: false)
+        return root
     }
 
     /// The body bytes with links, tags and highlight marks turned into placeholders, and
@@ -330,12 +336,19 @@ private struct State {
             let text = literal(node).trimming("\n")
             if text.hasPrefix("<!--") {
                 // A comment is hidden; text after its `-->` on the same line (where the graph
-                // counts links and tags too) is shown as a paragraph.
+                // counts links and tags too) is shown as a paragraph, its inline Markdown
+                // (emphasis, code, links) read as in any paragraph: cmark keeps the whole
+                // HTML block raw, so that text is parsed on its own.
                 let remaining = Self.withoutComments(text).split(separator: "\n").map { String($0).trimmingSpaces }
                     .filter { !$0.isEmpty }.joined(separator: " ")
-                if !remaining.isEmpty {
-                    doc.lines.append(DocLine(prefix: first, continuation: rest,
-                                             spans: expand(remaining, Style(.plain), &doc), sourceLine: src))
+                if !remaining.isEmpty, let fragment = Self.parse(Array(remaining.utf8)) {
+                    defer { cmark_node_free(fragment) }
+                    var spans: [Span] = []
+                    for block in children(fragment) {
+                        if !spans.isEmpty { spans.append(Span(" ", .plain)) }
+                        spans += inlines(block, &doc, .plain)
+                    }
+                    paragraph(spans, &doc, first: first, rest: rest, line: src)
                 }
                 return
             }
