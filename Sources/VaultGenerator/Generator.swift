@@ -273,6 +273,18 @@ public struct VaultGenerator {
     ]
 }
 
+extension VaultGenerator {
+    /// YAML lines whose aliases expand to 9^9 (387 million) values, "billion laughs": for
+    /// tests that a reader refuses it instead of expanding it. Put it between `---` fences.
+    public static let billionLaughs: String = {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        for (k, prev) in zip(["b", "c", "d", "e", "f", "g", "h", "i"], ["a", "b", "c", "d", "e", "f", "g", "h"]) {
+            yaml += "\(k): &\(k) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        return yaml
+    }()
+}
+
 /// SplitMix64: a small, fast, well-distributed deterministic generator.
 public struct SplitMix64: Sendable {
     private var state: UInt64

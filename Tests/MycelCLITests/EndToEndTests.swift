@@ -147,16 +147,29 @@ final class TmuxSession {
         #expect(Self.contents(of: vault) == original, "the vault's files changed", sourceLocation: sourceLocation)
     }
 
+    /// Every regular file's bytes under `root` and every symbolic link's target (links are
+    /// not followed; pipes and other special files are listed, never read, which could block).
     static func contents(of root: String) -> [String: Data] {
         var out: [String: Data] = [:]
-        let e = FileManager.default.enumerator(atPath: root)
-        while let rel = e?.nextObject() as? String {
-            var isDir: ObjCBool = false
-            let full = root + "/" + rel
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
-                out[rel] = FileManager.default.contents(atPath: full)
+        func walk(_ rel: String) {
+            let full = rel.isEmpty ? root : root + "/" + rel
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return }
+            for name in names.sorted() {
+                let r = rel.isEmpty ? name : rel + "/" + name
+                let p = root + "/" + r
+                if let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: p) {
+                    out["link:" + r] = Data(dest.utf8)
+                    continue
+                }
+                switch (try? FileManager.default.attributesOfItem(atPath: p))?[.type] as? FileAttributeType {
+                case .typeDirectory?: walk(r)
+                case .typeRegular?: out[r] = FileManager.default.contents(atPath: p) ?? Data()
+                case nil: continue
+                default: out["special:" + r] = Data()
+                }
             }
         }
+        walk("")
         return out
     }
 

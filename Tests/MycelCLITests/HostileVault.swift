@@ -1,4 +1,5 @@
 import Foundation
+import VaultGenerator
 
 /// A vault built to break a notes tool, made fresh in a temporary folder by each test that
 /// uses it (nothing of it is committed): invalid YAML of many shapes, binary and non-UTF-8
@@ -50,11 +51,7 @@ final class HostileVault {
         note("yaml/odd-mapping-continuation.md", "---\ntitle: ok\n  continued: here\n---\n", expect: "invalid-frontmatter")
         note("yaml/odd-complex-key.md", "---\n? complex\n: key\n---\n")
         // Aliases that expand to 387 million values ("billion laughs"): refused, not expanded.
-        var laughs = "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
-        for (k, prev) in zip(["b", "c", "d", "e", "f", "g", "h", "i"], ["a", "b", "c", "d", "e", "f", "g", "h"]) {
-            laughs += "\(k): &\(k) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ", ") + "]\n"
-        }
-        note("yaml/laughs.md", laughs + "---\nbody\n", expect: "invalid-frontmatter")
+        note("yaml/laughs.md", "---\n" + VaultGenerator.billionLaughs + "---\nbody\n", expect: "invalid-frontmatter")
 
         // Not text, not UTF-8, byte order mark, CRLF, empty, frontmatter only.
         var binary: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0, 0, 0]
@@ -102,8 +99,8 @@ final class HostileVault {
              expect: "link-outside-vault")
         for name in ["quote \"double\" and 'single'", "dollar $HOME and $(whoami)", "tick `uname`", "  spaces  around  ",
                      "emoji 🌲🍄 name", "semi; rm -rf ~", "new\nline"] {
-            note(name + ".md", "A note named \(name.debugDescription). [[top]] #name/tag\n",
-                 expect: name.contains("\n") ? ["control-character"] : [])
+            write(name + ".md", Array("A note named \(name.debugDescription). [[top]] #name/tag\n".utf8),
+                  expect: name.contains("\n") ? ["control-character"] : [])
         }
         // One name, NFC and NFD: two files on Linux, one name for links.
         note("café.md", "NFC")
@@ -132,18 +129,14 @@ final class HostileVault {
     }
 
     private func note(_ rel: String, _ text: String, expect kinds: String...) {
-        note(rel, Array(text.utf8), expect: kinds)
-    }
-
-    private func note(_ rel: String, _ text: String, expect kinds: [String]) {
-        note(rel, Array(text.utf8), expect: kinds)
+        write(rel, Array(text.utf8), expect: kinds)
     }
 
     private func note(_ rel: String, _ bytes: [UInt8], expect kinds: String...) {
-        note(rel, bytes, expect: kinds)
+        write(rel, bytes, expect: kinds)
     }
 
-    private func note(_ rel: String, _ bytes: [UInt8], expect kinds: [String]) {
+    private func write(_ rel: String, _ bytes: [UInt8], expect kinds: [String]) {
         let full = path + "/" + rel
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
                                                  withIntermediateDirectories: true)
@@ -153,26 +146,7 @@ final class HostileVault {
     }
 
     /// Every file's bytes and every link's target, to prove nothing was changed.
-    func snapshot() -> [String: Data] {
-        var out: [String: Data] = [:]
-        func walk(_ rel: String) {
-            let full = rel.isEmpty ? path : path + "/" + rel
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return }
-            for name in names.sorted() {
-                let r = rel.isEmpty ? name : rel + "/" + name
-                let p = path + "/" + r
-                if let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: p) {
-                    out["link:" + r] = Data(dest.utf8)
-                    continue
-                }
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { continue }
-                if isDir.boolValue { walk(r) } else if !r.hasSuffix("pipe.md") { out[r] = FileManager.default.contents(atPath: p) ?? Data() }
-            }
-        }
-        walk("")
-        return out
-    }
+    func snapshot() -> [String: Data] { TmuxSession.contents(of: path) }
 }
 
 /// The scalars a terminal would act on, except line breaks, tabs and the CR of a CRLF. A

@@ -1,4 +1,5 @@
 import Testing
+import VaultGenerator
 @testable import VaultKit
 
 @Suite("Frontmatter")
@@ -120,12 +121,8 @@ struct FrontmatterTests {
 
     @Test("aliases that expand without end and nesting thousands deep are refused, not followed")
     func hostileYAML() {
-        var laughs = "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
-        for (k, prev) in zip(["b", "c", "d", "e", "f", "g", "h", "i"], ["a", "b", "c", "d", "e", "f", "g", "h"]) {
-            laughs += "\(k): &\(k) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ", ") + "]\n"
-        }
         let v = vault([
-            "laughs.md": laughs + "title: kept?\n---\n[[body link]]",
+            "laughs.md": "---\n" + VaultGenerator.billionLaughs + "title: kept?\n---\n[[body link]]",
             "deep.md": "---\nk: " + String(repeating: "[", count: 100_000) + "\n---\n",
             "fine.md": "---\nk: [[a], [b, [c]]]\nx: &anchor v\ny: *anchor\n---\n",
         ])
