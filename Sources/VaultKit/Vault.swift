@@ -599,7 +599,7 @@ final class LazyDiagnostics: Sendable {
 
 /// Seconds spent in each phase of a load.
 public struct LoadTimings: Sendable, Codable {
-    /// Walking the folders.
+    /// Walking the folders (the notes it finds meanwhile are read and parsed on another core).
     public var scan = 0.0
     /// Reading and parsing every note (in parallel).
     public var parse = 0.0
