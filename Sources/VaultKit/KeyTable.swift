@@ -125,7 +125,7 @@ struct KeyTable: Sendable {
         while true {
             let s = slots[i]
             if s.value < 0 { return nil }
-            if s.check == check, Int(s.count) == key.count, key.equals(keys[Int(s.start)..<Int(s.start + s.count)]) {
+            if s.check == check, key.equals(keys[Int(s.start)..<Int(s.start + s.count)]) {
                 return Int(s.value)
             }
             i = (i + 1) & mask

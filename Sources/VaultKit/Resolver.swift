@@ -114,7 +114,7 @@ struct FileIndex: Sendable {
         var next = nameFiles.map(\.start)
         named = [Destination](repeating: .ghost(-1), count: files)
         for (f, g) in groupOfFile.enumerated() {
-            named[next[g]] = f < notePaths.count ? .note(f) : .attachment(f - notePaths.count)
+            named[next[g]] = Self.file(f, notes: notePaths.count)
             next[g] += 1
         }
         noteLengths = notePaths.map { $0.utf16.count }
@@ -125,9 +125,11 @@ struct FileIndex: Sendable {
     }
 
     /// File number `f`: notes first, then attachments.
-    private func file(_ f: Int) -> Destination {
-        f < notePaths.count ? .note(f) : .attachment(f - notePaths.count)
+    private static func file(_ f: Int, notes: Int) -> Destination {
+        f < notes ? .note(f) : .attachment(f - notes)
     }
+
+    private func file(_ f: Int) -> Destination { Self.file(f, notes: notePaths.count) }
 
     /// The shortest-path rule: fewer UTF-16 units first, then byte order of the paths.
     private func ranksBefore(_ a: Destination, _ b: Destination) -> Bool {

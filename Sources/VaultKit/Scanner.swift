@@ -26,9 +26,9 @@ struct ScanIssue: Sendable {
 /// Walks a vault: skips names starting with `.`, follows symbolic links only while they stay
 /// inside the vault, and never enters a folder twice (so a link back up cannot loop).
 enum Scanner {
-    /// `found` is told of each note as the walk finds it, with its `order`, so that notes can
-    /// be read while the walk goes on.
-    static func scan(root: String, found: ((Int, String) -> Void)? = nil) throws(VaultError)
+    /// `found` is told of each note as the walk finds it (in `order`), so that notes can be
+    /// read while the walk goes on.
+    static func scan(root: String, found: ((String) -> Void)? = nil) throws(VaultError)
         -> (files: [ScannedFile], issues: [ScanIssue]) {
         guard let realRoot = realPath(root) else { throw VaultError.notFound(root) }
         var st = stat()
@@ -103,7 +103,7 @@ enum Scanner {
                     let isNote = name.utf8.count > 3 && name.utf8.hasMDSuffix
                     files.append(ScannedFile(path: rel, isNote: isNote, order: isNote ? notes : -1))
                     if isNote {
-                        found?(notes, rel)
+                        found?(rel)
                         notes += 1
                     }
                 } else if name.utf8.count > 3, name.utf8.hasMDSuffix {

@@ -64,17 +64,17 @@ public struct TagNode: Sendable {
         var order: [String] = []
         var carriersOf: [[Int]] = []
         var slot: [String: Int] = [:]
-        /// Each occurrence's tag (its place in `order`), note by note.
-        var occurrences: [Int] = []
+        /// Each occurrence: its note and its tag's place in `order`, in note order.
+        var occurrences: [(note: Int, tag: Int)] = []
         occurrences.reserveCapacity(tags.reduce(0) { $0 + $1.count })
         for i in tags.indices {
             for tag in tags[i] {
                 if let s = slot[tag] {
                     carriersOf[s].append(i)
-                    occurrences.append(s)
+                    occurrences.append((i, s))
                 } else {
                     slot[tag] = order.count
-                    occurrences.append(order.count)
+                    occurrences.append((i, order.count))
                     order.append(tag)
                     carriersOf.append([i])
                 }
@@ -109,14 +109,10 @@ public struct TagNode: Sendable {
         }
         // Distinct notes per node, in one pass in note order: a note is counted at a node
         // the first time one of its tags passes through it (`a/b` and `a/c` count once at `a`).
-        var next = 0
-        for i in tags.indices {
-            for _ in tags[i] {
-                for node in chains[occurrences[next]] where node.lastNote != i {
-                    node.lastNote = i
-                    node.count += 1
-                }
-                next += 1
+        for (i, tag) in occurrences {
+            for node in chains[tag] where node.lastNote != i {
+                node.lastNote = i
+                node.count += 1
             }
         }
         return root.freeze()

@@ -90,7 +90,7 @@ public struct Vault: Sendable {
         do {
             // Handed over in batches, so the walk takes the reader's lock rarely.
             var batch: [String] = []
-            (files, scanIssues) = try Scanner.scan(root: root) { _, path in
+            (files, scanIssues) = try Scanner.scan(root: root) { path in
                 guard let early else { return }
                 batch.append(path)
                 if batch.count == 32 {
@@ -234,98 +234,38 @@ public struct Vault: Sendable {
         // in note order.
         let resolution = resolveLinks(&notes, files: files, resolved: resolved)
 
-        // Backlink lists are counted first, so each is allocated once at its size. Every
-        // link's destination is copied into one flat list (`firstLink[i]` is where note i's
-        // start), read from then on instead of the links (large values all over memory).
+        // Every link's destination is copied into one flat list (note i's from `starts[i]`),
+        // read from then on instead of the links (large values all over memory), and the
+        // links to each note are counted, so each backlink list is allocated once at its size.
         var noteCounts = [Int](repeating: 0, count: notes.count)
-        var attachmentCounts = [Int](repeating: 0, count: attachments.count)
         var flat: [Destination] = []
         flat.reserveCapacity(resolution.reduce(0) { $0 + $1.targets.count })
-        var firstLink: [Int] = []
-        firstLink.reserveCapacity(notes.count + 1)
+        var starts: [Int] = []
+        starts.reserveCapacity(notes.count + 1)
         for r in resolution {
-            firstLink.append(flat.count)
+            starts.append(flat.count)
             for d in r.targets {
                 flat.append(d)
-                switch d {
-                case let .note(t): noteCounts[t] += 1
-                case let .attachment(t): attachmentCounts[t] += 1
-                case .ghost: break
-                }
+                if case let .note(t) = d { noteCounts[t] += 1 }
             }
         }
-        firstLink.append(flat.count)
-        // Then gathered in parallel: each of a few tasks fills the lists of one range of notes
-        // (reading every note's destinations, in note order), and one more numbers the ghosts
-        // and fills the attachments' and ghosts' lists.
-        final class Others: @unchecked Sendable {
-            var ghosts: [Ghost] = []
-            var ghostIndex: [String: Int] = [:]
-            var ghostBacklinks: [[LinkRef]] = []
-            var attachmentBacklinks: [[LinkRef]]
-            /// Each unresolved link and its ghost number.
-            var ghostLinks: [(ref: LinkRef, ghost: Int)] = []
-            init(_ attachmentCounts: [Int]) {
-                attachmentBacklinks = attachmentCounts.map { c in
-                    var refs: [LinkRef] = []
-                    refs.reserveCapacity(c)
-                    return refs
-                }
-            }
+        starts.append(flat.count)
+        // Ghosts are numbered in note order, and the lists of attachments and ghosts filled,
+        // on another thread while the notes' lists are gathered.
+        let others = Deferred { [flat, starts] in
+            otherBacklinks(flat, starts: starts, resolution: resolution, attachments: attachments.count)
         }
-        let others = Others(attachmentCounts), counts = noteCounts, starts = firstLink
-        var backlinks = [[LinkRef]](repeating: [], count: notes.count)
-        let parts = min(max(1, notes.count / 1_000), ProcessInfoLite.activeProcessorCount)
-        backlinks.withUnsafeMutableBufferPointer { lists in
-          flat.withUnsafeBufferPointer { flat in
-            let lists = UnsafeSendable(lists), flat = UnsafeSendable(flat)
-            DispatchQueue.concurrentPerform(iterations: parts + 1) { p in
-                if p == parts {
-                    for i in resolution.indices {
-                        var keys = resolution[i].ghosts.makeIterator()
-                        for j in starts[i]..<starts[i + 1] {
-                            let k = j - starts[i]
-                            switch flat.value[j] {
-                            case .note: break
-                            case let .attachment(t): others.attachmentBacklinks[t].append(LinkRef(note: i, link: k))
-                            case .ghost:
-                                let (key, name) = keys.next()!
-                                let g: Int
-                                if let existing = others.ghostIndex[key] {
-                                    g = existing
-                                } else {
-                                    g = others.ghosts.count
-                                    others.ghostIndex[key] = g
-                                    others.ghosts.append(Ghost(key: key, name: name))
-                                    others.ghostBacklinks.append([])
-                                }
-                                others.ghostBacklinks[g].append(LinkRef(note: i, link: k))
-                                others.ghostLinks.append((LinkRef(note: i, link: k), g))
-                            }
-                        }
-                    }
-                    return
-                }
-                let mine = (p * lists.value.count / parts)..<((p + 1) * lists.value.count / parts)
-                for t in mine { lists.value[t].reserveCapacity(counts[t]) }
-                for i in 0..<(starts.count - 1) {
-                    for j in starts[i]..<starts[i + 1] {
-                        if case let .note(t) = flat.value[j], mine.contains(t) {
-                            lists.value[t].append(LinkRef(note: i, link: j - starts[i]))
-                        }
-                    }
-                }
-            }
-          }
-        }
-        let ghosts = others.ghosts, ghostIndex = others.ghostIndex, ghostBacklinks = others.ghostBacklinks
-        let attachmentBacklinks = others.attachmentBacklinks
-        for (ref, g) in others.ghostLinks { notes[ref.note].links[ref.link].destination = .ghost(g) }
+        let backlinks = noteBacklinks(flat, starts: starts, counts: noteCounts)
+        let (ghosts, ghostIndex, ghostBacklinks, attachmentBacklinks) = others.value
         // An unresolved link whose text is exactly one note's alias points the reader there.
         let aliasIndex = aliases.value
         for g in ghosts.indices {
-            guard let owners = aliasIndex[ghosts[g].key], owners.allSatisfy({ $0 == owners[0] }) else { continue }
-            for ref in ghostBacklinks[g] { notes[ref.note].links[ref.link].aliasOf = owners[0] }
+            let owners = aliasIndex[ghosts[g].key] ?? []
+            let aliasOf = !owners.isEmpty && owners.allSatisfy({ $0 == owners[0] }) ? owners[0] : nil
+            for ref in ghostBacklinks[g] {
+                notes[ref.note].links[ref.link].destination = .ghost(g)
+                notes[ref.note].links[ref.link].aliasOf = aliasOf
+            }
         }
         timings.resolve = monotonicSeconds() - resolveStarted
         let indexStarted = monotonicSeconds()
@@ -338,6 +278,62 @@ public struct Vault: Sendable {
             attachmentBacklinks: attachmentBacklinks, ghostBacklinks: ghostBacklinks, tagTree: tagTree,
             loadProblems: extraDiagnostics, problems: LazyDiagnostics(), loadSeconds: timings.total,
             timings: timings, files: files, aliasIndex: aliasIndex, ghostIndex: ghostIndex)
+    }
+
+    /// Each note's backlinks, in note order, from every link's destination (`flat`, note i's
+    /// from `starts[i]`), gathered in parallel: each task fills the lists of a range of notes.
+    private static func noteBacklinks(_ flat: [Destination], starts: [Int], counts: [Int]) -> [[LinkRef]] {
+        var lists = [[LinkRef]](repeating: [], count: counts.count)
+        let parts = min(max(1, counts.count / 1_000), ProcessInfoLite.activeProcessorCount)
+        lists.withUnsafeMutableBufferPointer { buffer in
+            flat.withUnsafeBufferPointer { links in
+                // Plain pointers: the tasks read `flat` without retaining it, and each writes
+                // only the lists of its own range.
+                let lists = UnsafeSendable(buffer), flat = UnsafeSendable(links)
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    let mine = (p * counts.count / parts)..<((p + 1) * counts.count / parts)
+                    for t in mine { lists.value[t].reserveCapacity(counts[t]) }
+                    for i in 0..<(starts.count - 1) {
+                        for j in starts[i]..<starts[i + 1] {
+                            if case let .note(t) = flat.value[j], mine.contains(t) {
+                                lists.value[t].append(LinkRef(note: i, link: j - starts[i]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return lists
+    }
+
+    /// The ghost nodes, numbered in note order, and the backlinks of attachments and ghosts.
+    private static func otherBacklinks(_ flat: [Destination], starts: [Int], resolution: [ResolvedLinks], attachments: Int)
+        -> (ghosts: [Ghost], index: [String: Int], ghostBacklinks: [[LinkRef]], attachmentBacklinks: [[LinkRef]]) {
+        var ghosts: [Ghost] = [], index: [String: Int] = [:], ghostBacklinks: [[LinkRef]] = []
+        var attachmentBacklinks = [[LinkRef]](repeating: [], count: attachments)
+        for i in resolution.indices {
+            var unresolved = resolution[i].ghosts.makeIterator()
+            for j in starts[i]..<starts[i + 1] {
+                let ref = LinkRef(note: i, link: j - starts[i])
+                switch flat[j] {
+                case .note: break
+                case let .attachment(t): attachmentBacklinks[t].append(ref)
+                case .ghost:
+                    let (key, name) = unresolved.next()!
+                    let g: Int
+                    if let existing = index[key] {
+                        g = existing
+                    } else {
+                        g = ghosts.count
+                        index[key] = g
+                        ghosts.append(Ghost(key: key, name: name))
+                        ghostBacklinks.append([])
+                    }
+                    ghostBacklinks[g].append(ref)
+                }
+            }
+        }
+        return (ghosts, index, ghostBacklinks, attachmentBacklinks)
     }
 
     /// Resolves the links of every note not in `resolved` in place, in parallel, then checks
