@@ -20,12 +20,12 @@ struct BodyMask {
 
     var flags: [UInt8]
 
-    init(count: Int) {
-        // Zeroed by `memset` (the generic repeating initialiser stores byte by byte).
-        flags = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { memset(buffer.baseAddress!, 0, count) }
-            initialized = count
-        }
+    /// `count` clear flags, kept in `storage`'s memory when it has room (what it held is
+    /// dropped).
+    init(count: Int, reusing storage: consuming [UInt8] = []) {
+        flags = storage
+        flags.removeAll(keepingCapacity: true)
+        flags.append(addingCapacity: count) { $0.append(repeating: 0, count: count) }
     }
 
     @inline(__always) func isHidden(_ i: Int) -> Bool { flags[i] & Self.hidden != 0 }
@@ -75,8 +75,8 @@ enum MaskBuilder {
     }
 
     /// Builds the mask for `bytes`, hiding everything before `bodyStart` (the frontmatter).
-    static func build(_ bytes: [UInt8], bodyStart: Int, lines: LineIndex) -> BodyMask {
-        var mask = BodyMask(count: bytes.count)
+    static func build(_ bytes: [UInt8], bodyStart: Int, lines: LineIndex, reusing storage: consuming [UInt8] = []) -> BodyMask {
+        var mask = BodyMask(count: bytes.count, reusing: storage)
         if bodyStart > 0 { mask.set(0..<bodyStart, BodyMask.hidden) }
         var state = State.normal
         var previousBlank = true

@@ -115,8 +115,27 @@ extension Note {
     }
 }
 
+/// Memory one thread reuses from note to note while it reads and parses them: the file's
+/// bytes and the parse's working arrays, allocated once at the largest size seen instead of
+/// once per note. Never shared between threads.
+final class ParseScratch {
+    /// The file being parsed (`Scanner.read` fills it).
+    var bytes: [UInt8] = []
+    fileprivate var lineStarts: [Int] = []
+    fileprivate var flags: [UInt8] = []
+
+    init() {}
+}
+
+/// What `array` held, leaving it empty, so the caller holds the only reference.
+@inline(__always) private func take<T>(_ array: inout [T]) -> [T] {
+    var out: [T] = []
+    swap(&out, &array)
+    return out
+}
+
 enum NoteParser {
-    static func parse(_ bytes: [UInt8], marks: Bool = false) -> ParsedNote {
+    static func parse(_ bytes: [UInt8], marks: Bool = false, scratch: ParseScratch = ParseScratch()) -> ParsedNote {
         var note = ParsedNote()
         if marks { note.marks = SourceMarks() }
         if let text = utf8String(bytes) {
@@ -128,7 +147,7 @@ enum NoteParser {
         note.hasNUL = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false }
         let start = bomLength(bytes)
         note.hasBOM = start > 0
-        let lines = LineIndex(bytes)
+        let lines = LineIndex(bytes, reusing: take(&scratch.lineStarts))
         var bodyStart = start
         if let block = Frontmatter.locate(bytes, start: start) {
             note.hasFrontmatter = true
@@ -154,7 +173,7 @@ enum NoteParser {
             }
         }
         note.bodyStartLine = lines.line(of: bodyStart) + 1
-        var mask = MaskBuilder.build(bytes, bodyStart: bodyStart, lines: lines)
+        var mask = MaskBuilder.build(bytes, bodyStart: bodyStart, lines: lines, reusing: take(&scratch.flags))
         scanLinks(bytes, lines, &mask, &note)
         scanTags(bytes, lines, mask, &note)
         scanLines(bytes, lines, mask, bodyStart: bodyStart, &note)
@@ -162,6 +181,8 @@ enum NoteParser {
             note.marks?.bodyStart = bodyStart
             collectMarks(bytes, lines, mask, bodyStart: bodyStart, &note)
         }
+        scratch.lineStarts = lines.starts
+        scratch.flags = mask.flags
         return note
     }
 

@@ -195,36 +195,51 @@ enum Scanner {
 
     /// Reads a whole file, its path relative to the open folder `folder`.
     static func read(_ path: String, in folder: Int32) -> Result<[UInt8], ReadFailure> {
+        var buffer: [UInt8] = []
+        if let failure = read(path, in: folder, into: &buffer) { return .failure(failure) }
+        return .success(buffer)
+    }
+
+    /// Reads a whole file into `buffer` (replacing what it held, keeping its memory, so one
+    /// buffer serves file after file); nil when the whole file was read.
+    ///
+    /// The file is read up to the size `fstat` gives when it is opened: a file that grows
+    /// while it is read is read as it was then, as it would be had it grown a moment later.
+    /// A file whose size is given as 0 (as some special file systems do) is read to its end.
+    static func read(_ path: String, in folder: Int32, into buffer: inout [UInt8]) -> ReadFailure? {
+        buffer.removeAll(keepingCapacity: true)
         // Non-blocking, so a file swapped for a pipe after the scan cannot hang the load.
         let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        guard fd >= 0 else { return ReadFailure(message: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(ReadFailure(message: "not a regular file")) }
-        // Read straight into the result, sized by `fstat` plus one byte to see the end of
-        // the file in the same call; a file that grew since is read on in chunks.
+        guard fstat(fd, &st) == 0 else { return ReadFailure(message: String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return ReadFailure(message: "not a regular file") }
         var failure: Int32 = 0
-        /// Bytes read into `p` (0 at the end of the file), nil on an error (kept in `failure`).
-        func readSome(_ p: UnsafeMutableRawPointer, _ n: Int) -> Int? {
-            while true {
-                let got = Glibc.read(fd, p, n)
-                if got >= 0 { return got }
-                if errno != EINTR { failure = errno; return nil }
+        /// Reads up to `n` more bytes onto the end of `buffer`; false at the end of the file
+        /// or on an error (kept in `failure`).
+        func readMore(_ n: Int) -> Bool {
+            var got = 0
+            buffer.append(addingCapacity: n) { span in
+                span.withUnsafeMutableBufferPointer { p, initialized in
+                    while true {
+                        let r = Glibc.read(fd, p.baseAddress!, n)
+                        if r >= 0 { got = r; break }
+                        if errno != EINTR { failure = errno; break }
+                    }
+                    initialized = got
+                }
             }
+            return got > 0
         }
         let expected = Int(st.st_size)
-        var buffer = [UInt8](unsafeUninitializedCapacity: expected + 1) { p, count in
-            while count < p.count, let n = readSome(p.baseAddress! + count, p.count - count), n > 0 { count += n }
+        if expected > 0 {
+            while buffer.count < expected, readMore(expected - buffer.count) {}
+        } else {
+            while readMore(1 << 16) {}
         }
-        if buffer.count > expected {
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while let n = chunk.withUnsafeMutableBytes({ readSome($0.baseAddress!, $0.count) }), n > 0 {
-                buffer.append(contentsOf: chunk[0..<n])
-            }
-        }
-        if failure != 0 { return .failure(ReadFailure(message: String(cString: strerror(failure)))) }
-        return .success(buffer)
+        if failure != 0 { return ReadFailure(message: String(cString: strerror(failure))) }
+        return nil
     }
 
     struct ReadFailure: Error { let message: String }

@@ -17,9 +17,13 @@ struct LineIndex: Sendable {
     let starts: [Int]
     let count: Int
 
-    init(_ bytes: [UInt8]) {
-        var starts = [0]
+    /// The line starts of `bytes`, kept in `storage`'s memory when it has room (what it
+    /// held is dropped).
+    init(_ bytes: [UInt8], reusing storage: consuming [Int] = []) {
+        var starts = storage
+        starts.removeAll(keepingCapacity: true)
         starts.reserveCapacity(bytes.count / 40 + 1)
+        starts.append(0)
         var i = nextByte(bytes, 0x0A, from: 0)
         while i < bytes.count {
             starts.append(i + 1)

@@ -73,16 +73,20 @@ public struct Vault: Sendable {
         let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         let folderFailure = folder < 0 ? Scanner.ReadFailure(message: String(cString: strerror(errno))) : nil
         defer { if folder >= 0 { close(folder) } }
-        let reader = custom ?? { [folder] path in
-            if let folderFailure { return .failure(folderFailure) }
-            return Scanner.read(path, in: folder)
-        }
-        /// A note read and parsed, and why it could not be read, if it could not.
-        @Sendable func readNote(_ path: String) -> (note: Note, failure: String?) {
-            switch reader(path) {
-            case let .success(bytes): return (makeNote(path, NoteParser.parse(bytes)), nil)
-            case let .failure(failure): return (makeNote(path, ParsedNote()), failure.message)
+        /// A note read and parsed, and why it could not be read, if it could not. Each thread
+        /// reads into its own scratch buffer, reused note after note.
+        @Sendable func readNote(_ path: String, _ scratch: ParseScratch) -> (note: Note, failure: String?) {
+            let failure: Scanner.ReadFailure?
+            if let custom {
+                switch custom(path) {
+                case let .success(bytes): scratch.bytes = bytes; failure = nil
+                case let .failure(f): failure = f
+                }
+            } else {
+                failure = folderFailure ?? Scanner.read(path, in: folder, into: &scratch.bytes)
             }
+            if let failure { return (makeNote(path, ParsedNote()), failure.message) }
+            return (makeNote(path, NoteParser.parse(scratch.bytes, scratch: scratch)), nil)
         }
         // The walk runs on one core: another reads the notes it has found meanwhile.
         let early = reuse == nil ? EarlyReader(readNote) : nil
@@ -121,13 +125,13 @@ public struct Vault: Sendable {
         // and its reason is kept (each task writes only its own slots).
         let failures = SlotBuffer<String?>(count: noteFiles.count, nil)
         let resolved = SlotBuffer<ResolvedLinks?>(count: noteFiles.count, nil)
-        let notes = parallelMap(Array(noteFiles.indices), progress: progress) { i -> Note in
+        let notes = parallelMap(Array(noteFiles.indices), progress: progress, state: ParseScratch.init) { scratch, i -> Note in
             let file = noteFiles[i]
             var note: Note
             if let reused = reuse?(file.path) {
                 note = reused
             } else {
-                let (made, failure) = file.order < read.count ? read[file.order] : readNote(file.path)
+                let (made, failure) = file.order < read.count ? read[file.order] : readNote(file.path, scratch)
                 note = made
                 if let failure { failures[i] = failure }
             }
@@ -515,8 +519,9 @@ final class EarlyReader: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ read: @escaping @Sendable (String) -> (note: Note, failure: String?)) {
+    init(_ read: @escaping @Sendable (String, ParseScratch) -> (note: Note, failure: String?)) {
         DispatchQueue.global().async { [self] in
+            let scratch = ParseScratch()
             // Each signal says paths were added (or `stop`): read until none is left.
             reading: while true {
                 wake.wait()
@@ -530,7 +535,7 @@ final class EarlyReader: Sendable {
                     }
                     guard let next else { break reading }
                     guard let path = next else { break }
-                    let note = read(path)
+                    let note = read(path, scratch)
                     state.withLock { $0.done.append(note) }
                 }
             }
@@ -609,6 +614,13 @@ public struct LoadTimings: Sendable, Codable {
 /// Maps `items` on all cores, keeping order.
 func parallelMap<T: Sendable, R>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)?,
                                  _ body: @Sendable (T) -> R) -> [R] {
+    parallelMap(items, progress: progress, state: {}) { _, item in body(item) }
+}
+
+/// `parallelMap` where each task has a value of its own (`state()`, made when it starts)
+/// that `body` may change as it goes from item to item: memory to reuse, say.
+func parallelMap<T: Sendable, R, S>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)?,
+                                    state: @Sendable () -> S, _ body: @Sendable (inout S, T) -> R) -> [R] {
     let n = items.count
     guard n > 0 else { return [] }
     let counter = ProgressCounter()
@@ -618,7 +630,8 @@ func parallelMap<T: Sendable, R>(_ items: [T], progress: (@Sendable (Int, Int) -
         let box = UnsafeSendable(buffer.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lo = c * n / chunks, hi = (c + 1) * n / chunks
-            for i in lo..<hi { (box.value + i).initialize(to: body(items[i])) }
+            var own = state()
+            for i in lo..<hi { (box.value + i).initialize(to: body(&own, items[i])) }
             if let progress { progress(counter.add(hi - lo), n) }
         }
         count = n

@@ -121,6 +121,59 @@ struct FilesTests {
         #expect(v.diagnostics.contains { $0.kind == .unreadable && $0.path == "locked.md" && $0.message.contains("Permission denied") })
     }
 
+    @Test("one read buffer serves file after file: each read gives exactly that file's bytes, whatever the buffer held")
+    func readIntoReusedBuffer() throws {
+        let d = TempDir()
+        let big = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        d.write("big.md", big)
+        d.write("small.md", "tiny")
+        d.write("empty.md", "")
+        let folder = open(d.path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        var buffer: [UInt8] = []
+        for (path, expected) in [("big.md", big), ("small.md", Array("tiny".utf8)), ("empty.md", []), ("big.md", big)] {
+            #expect(Scanner.read(path, in: folder, into: &buffer) == nil)
+            #expect(buffer == expected, "\(path)")
+        }
+        #expect(Scanner.read("missing.md", in: folder, into: &buffer)?.message.contains("No such file") == true)
+        #expect(buffer.isEmpty)
+        #if os(Linux)
+        // A file whose size is given as 0 (procfs gives every file that size) is read to its end.
+        #expect(Scanner.read("/proc/self/status", in: AT_FDCWD, into: &buffer) == nil)
+        #expect(String(decoding: buffer, as: UTF8.self).hasPrefix("Name:"))
+        #endif
+    }
+
+    @Test("a parse reusing another's memory gives what a parse of its own gives")
+    func parseWithReusedScratch() {
+        let hiddenLong = "```\n" + String(repeating: "[[not a link]] #nottag\n", count: 200) + "```\n"
+        let notes = [
+            hiddenLong,
+            "---\ntitle: T\ntags: [a, b]\n---\n# Head\n[[one]] #two ^block\n",
+            "%% [[hidden]] %%\n" + String(repeating: "line\n", count: 500) + "[[last]]",
+            "[[x]]",
+            "",
+            hiddenLong + "[[after]] #tag",
+        ]
+        let scratch = ParseScratch()
+        for text in notes {
+            let bytes = Array(text.utf8)
+            let reused = NoteParser.parse(bytes, marks: true, scratch: scratch)
+            let fresh = NoteParser.parse(bytes, marks: true)
+            #expect(reused.links == fresh.links)
+            #expect(reused.tags == fresh.tags)
+            #expect(reused.headings == fresh.headings)
+            #expect(reused.blockIDs == fresh.blockIDs)
+            #expect(reused.properties == fresh.properties)
+            #expect(reused.marks == fresh.marks)
+            #expect(reused.text == text)
+        }
+        // The short note after the long hidden one still has its link (no flag left over).
+        #expect(NoteParser.parse(Array("[[x]] #y".utf8), scratch: scratch).links.map(\.target) == ["x"])
+        _ = NoteParser.parse(Array(hiddenLong.utf8), scratch: scratch)
+        #expect(NoteParser.parse(Array("[[x]] #y".utf8), scratch: scratch).tags.map(\.name) == ["y"])
+    }
+
     @Test("a missing vault folder is an error, not a crash")
     func missingRoot() {
         #expect(throws: VaultError.self) { try Vault.load(at: "/nonexistent/mycel/vault") }
