@@ -21,14 +21,11 @@ public struct Heading: Sendable, Equatable {
     public let level: Int
     public let text: String
     public let line: Int
-    /// The text folded for matching heading links (case and punctuation).
-    let key: String
 
     init(level: Int, text: String, line: Int) {
         self.level = level
         self.text = text
         self.line = line
-        self.key = HeadingMatch.fold(text)
     }
 }
 
@@ -230,16 +227,26 @@ enum NoteParser {
     // MARK: Properties
 
     private static func readProperties(_ note: inout ParsedNote) {
-        func property(_ name: String, or other: String? = nil) -> Property? {
-            if let p = note.properties.first(where: { $0.key.folds(to: name) }) { return p }
-            guard let other else { return nil }
-            return note.properties.first(where: { $0.key.folds(to: other) })
+        // The first property of each name (`aliases` before `alias`, `tags` before `tag`),
+        // found in one pass over the keys.
+        var title: Int?, aliases: Int?, alias: Int?, tags: Int?, tag: Int?
+        for (i, p) in note.properties.enumerated() {
+            let key = p.key
+            if title == nil, key.folds(to: "title") { title = i }
+            else if aliases == nil, key.folds(to: "aliases") { aliases = i }
+            else if alias == nil, key.folds(to: "alias") { alias = i }
+            else if tags == nil, key.folds(to: "tags") { tags = i }
+            else if tag == nil, key.folds(to: "tag") { tag = i }
         }
-        if let t = property("title")?.value.text, !t.isEmpty { note.title = t }
+        func property(_ index: Int?, or other: Int? = nil) -> Property? {
+            (index ?? other).map { note.properties[$0] }
+        }
+        if let t = property(title)?.value.text, !t.isEmpty { note.title = t }
 
-        if let p = property("aliases", or: "alias") {
+        if let p = property(aliases, or: alias) {
             let items: [PropertyValue]
             if case let .list(l) = p.value { items = l } else { items = [p.value] }
+            note.aliases.reserveCapacity(items.count)
             var seen = FoldedNameSet(capacity: items.count)
             for item in items {
                 guard let s = item.text?.trimmingSpaces, !s.isEmpty, seen.insert(s.folded) else { continue }
@@ -247,10 +254,11 @@ enum NoteParser {
             }
         }
 
-        if let p = property("tags", or: "tag") {
+        if let p = property(tags, or: tag) {
             var names: [String] = []
             switch p.value {
             case let .list(items):
+                names.reserveCapacity(items.count)
                 for item in items where item.isString {
                     guard let s = item.text?.trimmingSpaces else { continue }
                     if s.containsByte(0x20) || s.containsByte(0x09) { continue }
@@ -262,8 +270,9 @@ enum NoteParser {
                 }
             default: break
             }
+            note.tags.reserveCapacity(names.count)
             for var name in names {
-                while name.hasPrefix("#") { name.removeFirst() }
+                while name.utf8.first == hash { name.removeFirst() }
                 guard !name.isEmpty else { continue }
                 note.tags.append(TagOccurrence(name: name, line: p.line, column: 1, inFrontmatter: true))
             }

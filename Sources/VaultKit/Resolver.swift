@@ -319,6 +319,36 @@ enum HeadingMatch {
         return String(out)
     }
 
+    /// Whether `text` folds to `key` (a folded text). Headings are folded only here, when a
+    /// link names one, not for each heading as notes are parsed: an ASCII heading is folded
+    /// byte by byte against the key, with nothing allocated.
+    static func folds(_ text: String, to key: String) -> Bool {
+        var text = text, key = key
+        let ascii = text.withUTF8 { t in
+            key.withUTF8 { k -> Bool? in
+                for c in t where c >= 0x80 { return nil }
+                var i = 0
+                var pendingSpace = false
+                for c in t {
+                    let lower = c &- 0x41 < 26 ? c | 0x20 : c
+                    if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
+                        if pendingSpace && i > 0 {
+                            guard i < k.count, k[i] == 0x20 else { return false }
+                            i += 1
+                        }
+                        pendingSpace = false
+                        guard i < k.count, k[i] == lower else { return false }
+                        i += 1
+                    } else {
+                        pendingSpace = true
+                    }
+                }
+                return i == k.count
+            }
+        }
+        return ascii ?? (foldUnicode(text) == key)
+    }
+
     /// `fold` for ASCII text (most headings), without Unicode property look-ups; nil when
     /// the text is not all ASCII.
     static func foldASCII(_ s: String) -> String? {
@@ -356,7 +386,7 @@ enum HeadingMatch {
         // One heading (the usual link): the first with that text, at any level.
         if chain.count == 1 {
             let wanted = fold(chain[0])
-            return headings.firstIndex { $0.key == wanted }
+            return headings.firstIndex { folds($0.text, to: wanted) }
         }
         let wanted = chain.map(fold)
         func search(_ from: Int, _ part: Int, _ parentLevel: Int) -> Int? {
@@ -364,7 +394,7 @@ enum HeadingMatch {
             while i < headings.count {
                 let h = headings[i]
                 if h.level <= parentLevel { return nil }
-                if h.key == wanted[part] {
+                if folds(h.text, to: wanted[part]) {
                     if part == wanted.count - 1 { return i }
                     if let found = search(i + 1, part + 1, h.level) { return found }
                 }

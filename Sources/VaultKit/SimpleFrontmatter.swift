@@ -231,20 +231,39 @@ enum SimpleFrontmatter {
     private static func allCharactersPlain(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var k = 0
         let n = b.count
+        // Sixteen bytes of printable ASCII and line feeds at a time; a block with anything
+        // else is checked byte by byte.
+        let space = SIMD16<UInt8>(repeating: 0x20), lf = SIMD16<UInt8>(repeating: 0x0A)
+        let del = SIMD16<UInt8>(repeating: 0x7F), none = SIMD16<UInt8>(repeating: 0)
         while k < n {
-            let x = b[k]
-            if x < 0x20 {
-                if x == 0x0A { k += 1; continue }
-                if x == 0x0D, k + 1 < n, b[k + 1] == 0x0A { k += 1; continue }
-                return false
+            if k + 16 <= n {
+                let v = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: SIMD16<UInt8>.self)
+                // 0xFF in each lane below a space (but a line feed) or from DEL up, read as
+                // two words (`any` of this mask was compiled to a call reducing it lane by lane).
+                let special = none.replacing(with: 0xFF, where: ((v .< space) .& (v .!= lf)) .| (v .>= del))
+                let halves = unsafeBitCast(special, to: SIMD2<UInt64>.self)
+                if halves[0] | halves[1] == 0 { k += 16; continue }
             }
-            if x == 0x7F { return false }
-            if x == 0xC2, k + 1 < n, b[k + 1] < 0xA0 { return false }
-            if x == 0xE2, k + 2 < n, b[k + 1] == 0x80, b[k + 2] == 0xA8 || b[k + 2] == 0xA9 { return false }
-            if x == 0xEF, k + 2 < n, (b[k + 1] == 0xBB && b[k + 2] == 0xBF) || (b[k + 1] == 0xBF && b[k + 2] >= 0xBE) {
-                return false
+            let blockEnd = min(k + 16, n)
+            while k < blockEnd {
+                guard plainAt(b, k) else { return false }
+                k += 1
             }
-            k += 1
+        }
+        return true
+    }
+
+    /// Whether the byte at `k` passes `allCharactersPlain` (a sequence is judged at its
+    /// first byte).
+    @inline(__always) private static func plainAt(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        let n = b.count
+        let x = b[k]
+        if x < 0x20 { return x == 0x0A || (x == 0x0D && k + 1 < n && b[k + 1] == 0x0A) }
+        if x == 0x7F { return false }
+        if x == 0xC2, k + 1 < n, b[k + 1] < 0xA0 { return false }
+        if x == 0xE2, k + 2 < n, b[k + 1] == 0x80, b[k + 2] == 0xA8 || b[k + 2] == 0xA9 { return false }
+        if x == 0xEF, k + 2 < n, (b[k + 1] == 0xBB && b[k + 2] == 0xBF) || (b[k + 1] == 0xBF && b[k + 2] >= 0xBE) {
+            return false
         }
         return true
     }

@@ -71,7 +71,10 @@ func nextByte(_ bytes: [UInt8], _ byte: UInt8, from: Int, end: Int? = nil) -> In
 }
 
 /// The first index in `from..<end` holding one of five bytes, or `end` (`from` when
-/// `from >= end`): sixteen bytes at a time with vector compares, then byte by byte.
+/// `from >= end`): sixteen bytes at a time with vector compares, the hit's place read from
+/// the compare's lanes; the last bytes of the buffer (fewer than sixteen) one by one.
+/// A sixteen-byte load may reach past `end` (never past the buffer): lanes past `end` are
+/// not looked at.
 func firstOf(_ bytes: [UInt8], from: Int, end: Int, _ c1: UInt8, _ c2: UInt8, _ c3: UInt8, _ c4: UInt8,
              _ c5: UInt8) -> Int {
     guard from < end else { return from }
@@ -81,13 +84,22 @@ func firstOf(_ bytes: [UInt8], from: Int, end: Int, _ c1: UInt8, _ c2: UInt8, _ 
 func firstOf(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int, _ c1: UInt8, _ c2: UInt8, _ c3: UInt8,
              _ c4: UInt8, _ c5: UInt8) -> Int {
     guard from < end else { return from }
+    precondition(end <= p.count)
     let raw = UnsafeRawPointer(p.baseAddress!)
     let v1 = SIMD16<UInt8>(repeating: c1), v2 = SIMD16<UInt8>(repeating: c2), v3 = SIMD16<UInt8>(repeating: c3)
     let v4 = SIMD16<UInt8>(repeating: c4), v5 = SIMD16<UInt8>(repeating: c5)
+    let none = SIMD16<UInt8>(repeating: 0)
     var j = from
-    while j + 16 <= end {
+    while j < end, j + 16 <= p.count {
         let v = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self)
-        if any((v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)) { break }
+        let hit = (v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)
+        if any(hit) {
+            // Each lane is 0 or all ones: the first set byte of the two halves is the hit.
+            let lanes = unsafeBitCast(none.replacing(with: 0xFF, where: hit), to: SIMD2<UInt64>.self)
+            let lo = lanes[0].littleEndian, hi = lanes[1].littleEndian
+            let k = lo != 0 ? lo.trailingZeroBitCount / 8 : 8 + hi.trailingZeroBitCount / 8
+            return min(j + k, end)
+        }
         j += 16
     }
     while j < end {

@@ -138,6 +138,23 @@ struct LinkTests {
         #expect(HeadingMatch.fold("Über  den Fluss!") == "über den fluss")
     }
 
+    @Test("a heading is matched to a link's folded key without folding it first, exactly as folding it and comparing would")
+    func headingFoldsToKey() {
+        var rng = SplitMix64(seed: 9)
+        let pieces = ["A", "a", "b", "0", " ", "  ", "-", "!", "\t", "é", "É", "e\u{301}", "菌", "Ab", "a b"]
+        func random() -> String { (0..<Int(rng.next() % 6)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined() }
+        for _ in 0..<5_000 {
+            let text = random()
+            // Half the keys are the text's own fold, so both answers are exercised.
+            let key = rng.next() % 2 == 0 ? HeadingMatch.fold(text) : HeadingMatch.fold(random())
+            #expect(HeadingMatch.folds(text, to: key) == (HeadingMatch.fold(text) == key), "\(text.debugDescription) \(key.debugDescription)")
+        }
+        #expect(HeadingMatch.folds("Details 419", to: "details 419"))
+        #expect(!HeadingMatch.folds("Details 419", to: "details 41"))
+        #expect(!HeadingMatch.folds("Details", to: "details 419"))
+        #expect(HeadingMatch.folds("Über  den Fluss!", to: "über den fluss"))
+    }
+
     @Test("folding a name for comparison is exactly Swift's lower-casing, on any script")
     func foldedIsLowercased() {
         var rng = SplitMix64(seed: 9)

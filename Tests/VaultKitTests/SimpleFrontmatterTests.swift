@@ -62,6 +62,22 @@ struct SimpleFrontmatterTests {
         }
     }
 
+    @Test("a character libyaml treats specially is declined wherever it sits in a long value, sixteen-byte blocks or not")
+    func specialCharacterAnywhere() {
+        let specials = ["\t", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{FFFE}", "\u{FFFF}", "\r", "\u{1}"]
+        for special in specials {
+            for at in 0..<40 {
+                let value = String(repeating: "a", count: at) + special + String(repeating: "b", count: 40 - at)
+                #expect(SimpleFrontmatter.parse("key: \(value)\n", firstLine: 2) == nil, "\(special.debugDescription) at \(at)")
+            }
+        }
+        // The same places with plain text and accents are read.
+        for at in 0..<40 {
+            let value = String(repeating: "a", count: at) + "é菌\u{A0}" + String(repeating: "b", count: 40 - at)
+            #expect(agrees("key: \(value)\nnext: x\r\n"), "at \(at)")
+        }
+    }
+
     @Test("random frontmatter: whatever the fast reader accepts, Yams reads the same way")
     func randomAgainstYams() {
         // Pieces chosen to sit on the edges of the simple shape.
