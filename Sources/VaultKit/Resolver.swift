@@ -304,6 +304,8 @@ enum HeadingMatch {
             let keep: Bool
             if v < 0x80 {
                 keep = (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A)
+            } else if isCommonLetter(v) {
+                keep = true
             } else {
                 let p = u.properties
                 keep = p.isAlphabetic || p.numericType != nil || p.isEmoji && v > 0xFF
@@ -347,6 +349,22 @@ enum HeadingMatch {
             }
         }
         return ascii ?? (foldUnicode(text) == key)
+    }
+
+    /// Blocks whose every scalar is a letter (`isAlphabetic`), so the property look-up (most
+    /// of the cost of folding a heading in another script) is skipped: Latin-1's and Latin
+    /// Extended's letters, Greek and Cyrillic capitals and small letters, kana, CJK ideographs
+    /// and Hangul syllables. A test checks each range against the property.
+    static let commonLetterRanges: [ClosedRange<UInt32>] = [
+        0xC0...0xD6, 0xD8...0xF6, 0xF8...0x24F, 0x391...0x3A1, 0x3A3...0x3A9, 0x3B1...0x3C9,
+        0x410...0x44F, 0x3041...0x3096, 0x30A1...0x30FA, 0x4E00...0x9FFF, 0xAC00...0xD7A3,
+    ]
+
+    @inline(__always) static func isCommonLetter(_ v: UInt32) -> Bool {
+        if v <= 0x24F { return v >= 0xC0 && v != 0xD7 && v != 0xF7 }
+        if v >= 0x4E00 { return v <= 0x9FFF || (v >= 0xAC00 && v <= 0xD7A3) }
+        return (v >= 0x3041 && v <= 0x3096) || (v >= 0x30A1 && v <= 0x30FA) || (v >= 0x410 && v <= 0x44F)
+            || (v >= 0x391 && v <= 0x3C9 && v != 0x3A2 && (v <= 0x3A9 || v >= 0x3B1))
     }
 
     /// `fold` for ASCII text (most headings), without Unicode property look-ups; nil when

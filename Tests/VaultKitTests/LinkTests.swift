@@ -138,6 +138,16 @@ struct LinkTests {
         #expect(HeadingMatch.fold("Über  den Fluss!") == "über den fluss")
     }
 
+    @Test("the shortcut for letters of common scripts: every scalar it passes is alphabetic, and it passes exactly its listed ranges")
+    func commonLetters() {
+        for v in UInt32(0)...0x2FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let listed = HeadingMatch.commonLetterRanges.contains { $0.contains(v) }
+            #expect(HeadingMatch.isCommonLetter(v) == listed, "U+\(String(v, radix: 16))")
+            if listed { #expect(u.properties.isAlphabetic, "U+\(String(v, radix: 16))") }
+        }
+    }
+
     @Test("a heading is matched to a link's folded key without folding it first, exactly as folding it and comparing would")
     func headingFoldsToKey() {
         var rng = SplitMix64(seed: 9)
