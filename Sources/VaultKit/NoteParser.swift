@@ -353,6 +353,7 @@ enum NoteParser {
 
     static func scanLinks(_ b: [UInt8], _ lines: LineIndex, _ mask: inout BodyMask, _ note: inout ParsedNote) {
         let n = b.count
+        var cursor = 0
         var i = nextByte(b, lbracket, from: 0)
         while i < n {
             guard !mask.isHidden(i) else { i = nextByte(b, lbracket, from: i + 1); continue }
@@ -361,7 +362,7 @@ enum NoteParser {
             let start = embed ? i - 1 : i
             if i + 1 < n, b[i + 1] == lbracket {
                 if let w = parseWikilink(b, i, n), !mask.anyHidden(i..<w.end) {
-                    let pos = lines.position(of: start, in: b)
+                    let pos = lines.position(of: start, in: b, cursor: &cursor)
                     note.marks?.links.append(.init(index: note.links.count, range: start..<w.end))
                     note.links.append(Link(kind: embed ? .embed : .wikilink, target: w.target, display: w.display,
                                            isEmbed: embed, line: pos.line, column: pos.column, property: nil))
@@ -374,7 +375,7 @@ enum NoteParser {
                 continue
             }
             if let m = parseMarkdownLink(b, i, n, mask) {
-                let pos = lines.position(of: start, in: b)
+                let pos = lines.position(of: start, in: b, cursor: &cursor)
                 mask.set(start..<m.end, BodyMask.linkSpan)
                 mask.set(m.destStart..<m.end, BodyMask.linkSyntax)
                 if let url = m.url {
@@ -492,10 +493,11 @@ enum NoteParser {
 
     private static func scanTags(_ b: [UInt8], _ lines: LineIndex, _ mask: BodyMask, _ note: inout ParsedNote) {
         let n = b.count
+        var cursor = 0
         var i = nextByte(b, hash, from: 0)
         while i < n {
             guard mask.flags[i] & (BodyMask.hidden | BodyMask.linkSyntax) == 0 else { i = nextByte(b, hash, from: i + 1); continue }
-            let line = lines.line(of: i)
+            let line = lines.line(of: i, cursor: &cursor)
             let lineStart = lines.starts[line]
             if let prev = scalar(before: i, in: b, lineStart: lineStart), !isWhitespace(prev) {
                 i = nextByte(b, hash, from: i + 1)

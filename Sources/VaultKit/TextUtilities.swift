@@ -51,9 +51,26 @@ struct LineIndex: Sendable {
         return start..<max(start, end)
     }
 
+    /// `line(of:)` for offsets met in increasing order, as a scan meets them: walks on from
+    /// `cursor` (the line of an earlier offset) and leaves it at the answer. An offset before
+    /// the cursor's line is searched for.
+    func line(of offset: Int, cursor: inout Int) -> Int {
+        var l = cursor
+        if starts[l] > offset { l = line(of: offset) }
+        while l + 1 < starts.count, starts[l + 1] <= offset { l += 1 }
+        cursor = l
+        return l
+    }
+
     /// One-based line and one-based column (counted in Unicode scalars) of a byte offset.
     func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
-        let l = line(of: offset)
+        var cursor = 0
+        return position(of: offset, in: bytes, cursor: &cursor)
+    }
+
+    /// `position(of:in:)` for offsets met in increasing order (see `line(of:cursor:)`).
+    func position(of offset: Int, in bytes: [UInt8], cursor: inout Int) -> (line: Int, column: Int) {
+        let l = line(of: offset, cursor: &cursor)
         return (l + 1, scalarCount(bytes, starts[l]..<offset) + 1)
     }
 }
@@ -305,10 +322,14 @@ extension String {
                         out[k + 2] = UInt8(0x80 | v >> 6 & 0x3F); out[k + 3] = UInt8(0x80 | v & 0x3F); k += 4
                     }
                 }
+                // Set when a scalar lowers to another: a name already lower case (accented,
+                // or in a script without case) is kept as it is, with nothing allocated.
+                var changed = false
                 while i < b.count {
                     guard k + 16 <= capacity else { return lowercased() }
                     let c = b[i]
                     if c < 0x80 {
+                        if c &- 0x41 < 26 { changed = true }
                         out[k] = c &- 0x41 < 26 ? c | 0x20 : c
                         k += 1; i += 1
                         continue
@@ -319,15 +340,19 @@ extension String {
                     for j in 1..<len { v = v << 6 | UInt32(b[i + j] & 0x3F) }
                     if v < 0x100 {
                         // À-Þ (but ×) lower by 0x20; the rest of Latin-1 is unchanged.
-                        put(v &- 0xC0 < 0x1F && v != 0xD7 ? v + 0x20 : v)
+                        let upper = v &- 0xC0 < 0x1F && v != 0xD7
+                        if upper { changed = true }
+                        put(upper ? v + 0x20 : v)
                     } else if String.caseless(v) || !Unicode.Scalar(v)!.properties.changesWhenLowercased {
                         for j in 0..<len { out[k + j] = b[i + j] }
                         k += len
                     } else {
+                        changed = true
                         for m in Unicode.Scalar(v)!.properties.lowercaseMapping.unicodeScalars { put(m.value) }
                     }
                     i += len
                 }
+                guard changed else { return self }
                 return String(decoding: UnsafeBufferPointer(rebasing: out[0..<k]), as: UTF8.self)
             }
         }

@@ -279,6 +279,22 @@ struct LinkTests {
         }
     }
 
+    @Test("a line found by walking on from an earlier one is the line the search finds, offsets in order or not")
+    func lineCursor() {
+        var rng = SplitMix64(seed: 21)
+        for _ in 0..<200 {
+            let bytes = (0..<Int(rng.next() % 120)).map { _ in rng.next() % 5 == 0 ? UInt8(0x0A) : UInt8(0x61) }
+            let lines = LineIndex(bytes)
+            var cursor = 0
+            var offsets = (0..<10).map { _ in Int(rng.next() % UInt64(bytes.count + 1)) }
+            if rng.next() % 2 == 0 { offsets.sort() }
+            for o in offsets {
+                #expect(lines.line(of: o, cursor: &cursor) == lines.line(of: o), "\(bytes) \(o)")
+                #expect(cursor == lines.line(of: o))
+            }
+        }
+    }
+
     @Test("the set of folded names answers as a hash set would, below and past the point where it starts hashing")
     func foldedNameSet() {
         var rng = SplitMix64(seed: 15)
@@ -287,6 +303,15 @@ struct LinkTests {
             for _ in 0..<count {
                 let key = "tag\(rng.next() % UInt64(max(count / 2, 1)))"
                 #expect(ours.insert(key) == reference.insert(key).inserted, "\(count) \(key)")
+            }
+        }
+        // Text outside ASCII, in either normalisation, and texts that share bytes but not length.
+        let keys = ["café", "cafe\u{301}", "cafe", "caf", "菌糸", "菌", "", "e\u{301}", "é", "ab", "abc"]
+        for count in [4, 11, 30] {
+            var ours = FoldedNameSet(capacity: count), reference = Set<String>()
+            for _ in 0..<count {
+                let key = keys[Int(rng.next() % UInt64(keys.count))]
+                #expect(ours.insert(key) == reference.insert(key).inserted, "\(count) \(key.debugDescription)")
             }
         }
         let text = "---\ntags: [" + (0..<30).map { "t\($0 % 20)" }.joined(separator: ", ") + "]\naliases: [A, a, B, b]\n---\n"
