@@ -297,7 +297,10 @@ enum HeadingMatch {
     }
 
     static func foldUnicode(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
+        // Built as UTF-8 bytes (appending to a `String.UnicodeScalarView` costs hundreds of
+        // instructions a scalar); the kept scalars are valid, so the decode changes nothing.
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
         var pendingSpace = false
         for u in s.folded.unicodeScalars {
             let v = u.value
@@ -311,14 +314,14 @@ enum HeadingMatch {
                 keep = p.isAlphabetic || p.numericType != nil || p.isEmoji && v > 0xFF
             }
             if keep {
-                if pendingSpace && !out.isEmpty { out.append(" ") }
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
                 pendingSpace = false
-                out.append(u)
+                out.append(contentsOf: u.utf8)
             } else {
                 pendingSpace = true
             }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether `text` folds to `key` (a folded text). Headings are folded only here, when a
