@@ -185,11 +185,16 @@ public struct Note: Sendable {
     }
 
     static func has(subpath link: Link, headings: [Heading], blockIDs: [BlockID]) -> Bool {
-        if let block = link.blockReference {
-            let wanted = block.folded
+        has(subpath: link.subpath, headings: headings, blockIDs: blockIDs)
+    }
+
+    /// `has(subpath:)` for a link's subpath (`Link.subpath`).
+    static func has(subpath: [String], headings: [Heading], blockIDs: [BlockID]) -> Bool {
+        if subpath.count == 1, subpath[0].hasPrefix("^") {  // as `Link.blockReference`
+            let wanted = String(subpath[0].dropFirst()).folded
             return blockIDs.contains { $0.id.folded == wanted }
         }
-        return HeadingMatch.find(link.subpath, in: headings)
+        return HeadingMatch.find(subpath, in: headings)
     }
 
     /// The note as parsed, before its links were resolved (for a new snapshot to resolve

@@ -362,7 +362,7 @@ public struct Vault: Sendable {
                     note.pointee.links.withUnsafeMutableBufferPointer { links in
                         for k in links.indices where !links[k].subpath.isEmpty {
                             guard case let .note(t) = links[k].destination else { continue }
-                            links[k].subpathFound = Note.has(subpath: links[k], headings: headings[t], blockIDs: blockIDs[t])
+                            links[k].subpathFound = Note.has(subpath: links[k].subpath, headings: headings[t], blockIDs: blockIDs[t])
                         }
                     }
                 }
@@ -624,7 +624,7 @@ func parallelMap<T: Sendable, R, S>(_ items: [T], progress: (@Sendable (Int, Int
     let n = items.count
     guard n > 0 else { return [] }
     let counter = ProgressCounter()
-    let chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
+    let chunks = min(n, ProcessInfoLite.activeProcessorCount * 32)
     // Each task initialises its own slots of the result in place: nothing is copied after.
     return [R](unsafeUninitializedCapacity: n) { buffer, count in
         let box = UnsafeSendable(buffer.baseAddress!)
