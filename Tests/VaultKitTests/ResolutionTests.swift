@@ -161,4 +161,32 @@ struct ResolutionTests {
         #expect(find("note") == nil)
         #expect(find("note 10 ") == nil)
     }
+
+    @Test("the key hash: the same bytes hash the same wherever they sit; one byte changed anywhere changes it; names spread over the slots")
+    func keyHash() {
+        func hash(_ bytes: [UInt8]) -> Int { bytes.withUnsafeBufferPointer { $0.keyHash } }
+        var rng = SplitMix64(seed: 3)
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            // The same bytes inside a longer buffer, at an odd offset.
+            let padded = [7, 7, 7] + bytes + [9]
+            #expect(padded.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[3..<(3 + length)]).keyHash } == hash(bytes))
+            for k in 0..<length {
+                var changed = bytes
+                changed[k] ^= 1 << UInt8(rng.next() % 8)
+                #expect(hash(changed) != hash(bytes), "\(length) \(k)")
+            }
+            #expect(hash(bytes + [0]) != hash(bytes), "a zero byte more, length \(length)")
+        }
+        // 20,000 names like a vault's, in a table of 32,768 slots: no slot holds many.
+        var slots = [Int](repeating: 0, count: 1 << 15)
+        for i in 0..<20_000 {
+            slots[hash(Array("concepts/area-\(i % 40)/note-\(i)".utf8)) & (slots.count - 1)] += 1
+        }
+        #expect(slots.max()! <= 8, "\(slots.max()!)")
+        // The high half (the slots' check) spreads too.
+        var checks = Set<Int>()
+        for i in 0..<20_000 { checks.insert(hash(Array("n\(i)".utf8)) >> 48) }
+        #expect(checks.count > 15_000)
+    }
 }
