@@ -122,6 +122,17 @@ enum MaskBuilder {
                 break
             }
 
+            // Most lines start with a letter: no block starts there (fences, math, HTML,
+            // quotes, lists and indented code all start otherwise), so only the inline scan
+            // is left, and a letter after a blank line ends a list.
+            if lineStart < end, startsWithLetter(bytes[lineStart]) {
+                if previousBlank { inList = false }
+                previousBlank = false
+                previousIndentedCode = false
+                scanInline(bytes, lineStart..<end, &mask, &state, lineEnd: fullLine.upperBound)
+                continue
+            }
+
             if blank {
                 previousBlank = true
                 previousIndentedCode = false
@@ -413,6 +424,10 @@ enum MaskBuilder {
         return nil
     }
 }
+
+/// A byte that starts a line no block construct starts: an ASCII letter, or the lead byte
+/// of a scalar outside ASCII.
+@inline(__always) func startsWithLetter(_ c: UInt8) -> Bool { isASCIIAlpha(c) || c >= 0xC0 }
 
 @inline(__always) func isASCIIAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 @inline(__always) func isASCIIAlnum(_ c: UInt8) -> Bool { isASCIIAlpha(c) || (c >= 0x30 && c <= 0x39) }

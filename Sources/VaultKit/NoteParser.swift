@@ -531,6 +531,13 @@ enum NoteParser {
         for n in first..<lines.starts.count {
             let r = lines.range(ofLine: n, in: b)
             guard r.lowerBound >= bodyStart else { continue }
+            // A line starting with a letter (most) is no heading, and starts a paragraph
+            // line that a setext underline on the next line can make one.
+            if !r.isEmpty, startsWithLetter(b[r.lowerBound]), !mask.isHidden(r.lowerBound) {
+                blockID(b, r, n, mask, &note)
+                previousParagraph = r
+                continue
+            }
             if r.isEmpty || mask.isHidden(r.lowerBound) || MaskBuilder.isBlank(b, r) {
                 // A line that starts hidden (`%% c %% text ^id`) may still end in a block id.
                 if !r.isEmpty, mask.isHidden(r.lowerBound) { blockID(b, r, n, mask, &note) }

@@ -112,6 +112,27 @@ struct LinkTests {
         #expect(v.tags("n.md") == ["calloutTag"])
     }
 
+    @Test("indented text inside a list is the list's, and indented code after the list ends is code; setext headings and block ids on letter lines")
+    func listsEndAndLetterLines() {
+        let text = """
+        - item
+
+            [[in-list]]
+
+        para after the list
+
+            [[in-code]]
+
+        Title [[t]]
+        ===
+        plain line ^blk
+        """
+        let v = vault(["n.md": text])
+        #expect(v.note("n.md").links.map(\.target) == ["in-list", "t"])
+        #expect(v.note("n.md").headings.map(\.text) == ["Title [[t]]"])
+        #expect(v.note("n.md").blockIDs.map(\.id) == ["blk"])
+    }
+
     @Test("an unclosed fence hides the rest of the note")
     func unclosedFence() {
         let v = vault(["n.md": "[[before]]\n```\n[[after]]\n"])
