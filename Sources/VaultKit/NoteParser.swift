@@ -229,14 +229,20 @@ enum NoteParser {
     private static func readProperties(_ note: inout ParsedNote) {
         // The first property of each name (`aliases` before `alias`, `tags` before `tag`),
         // found in one pass over the keys.
+        // None of the names has a `k`, the one letter a longer scalar (the Kelvin sign)
+        // lowers to: a key folds to one only at its length, which is looked at first.
         var title: Int?, aliases: Int?, alias: Int?, tags: Int?, tag: Int?
-        for (i, p) in note.properties.enumerated() {
-            let key = p.key
-            if title == nil, key.folds(to: "title") { title = i }
-            else if aliases == nil, key.folds(to: "aliases") { aliases = i }
-            else if alias == nil, key.folds(to: "alias") { alias = i }
-            else if tags == nil, key.folds(to: "tags") { tags = i }
-            else if tag == nil, key.folds(to: "tag") { tag = i }
+        for i in note.properties.indices {
+            let key = note.properties[i].key
+            switch key.utf8.count {
+            case 3: if tag == nil, key.folds(to: "tag") { tag = i }
+            case 4: if tags == nil, key.folds(to: "tags") { tags = i }
+            case 5:
+                if title == nil, key.folds(to: "title") { title = i }
+                else if alias == nil, key.folds(to: "alias") { alias = i }
+            case 7: if aliases == nil, key.folds(to: "aliases") { aliases = i }
+            default: break
+            }
         }
         func property(_ index: Int?, or other: Int? = nil) -> Property? {
             (index ?? other).map { note.properties[$0] }
@@ -286,7 +292,7 @@ enum NoteParser {
         for site in sites {
             if site.text.utf8.containsPair(lbracket, lbracket) {
                 for link in wikilinks(inProperty: site, key: site.key) { note.links.append(link) }
-            } else if site.depth <= 1, site.key.folds(to: "related") {
+            } else if site.depth <= 1, site.key.utf8.count == 7, site.key.folds(to: "related") {  // no `k`: see readProperties
                 let name = site.text.trimmingSpaces
                 guard !name.isEmpty else { continue }
                 note.links.append(Link(kind: .frontmatter, target: name, display: nil, isEmbed: false,
@@ -305,7 +311,7 @@ enum NoteParser {
                 let start = embed ? i - 1 : i
                 // Columns are exact for one-line scalars, the usual case.
                 let column = site.column + (site.quoted ? 1 : 0) + scalarCount(b, 0..<start)
-                out.append(Link(kind: .frontmatter, target: w.target, display: w.display, isEmbed: embed,
+                out.append(Link(kind: .frontmatter, target: w.target(b), display: w.display(b), isEmbed: embed,
                                 line: site.line, column: column, property: key))
                 i = w.end
             } else {
@@ -317,11 +323,15 @@ enum NoteParser {
 
     // MARK: Links
 
+    /// Where a wikilink's parts are; their strings are made only for a link that counts.
     struct RawWikilink {
-        var target: String
-        var display: String?
-        var end: Int          // byte after `]]`
-        var targetEnd: Int    // byte where the target part ends (at `|` or `]]`)
+        var target: Range<Int>    // trimmed, not empty
+        var display: Range<Int>?  // trimmed
+        var end: Int              // byte after `]]`
+        var targetEnd: Int        // byte where the target part ends (at `|` or `]]`)
+
+        func target(_ b: [UInt8]) -> String { decode(b, target) }
+        func display(_ b: [UInt8]) -> String? { display.map { decode(b, $0) } }
     }
 
     /// Parses `[[target|display]]` whose `[[` is at `i`; single line, first `|` splits (a `\`
@@ -344,11 +354,9 @@ enum NoteParser {
         var targetEnd = pipeAt ?? j
         let splitAt = targetEnd
         if pipeAt != nil, targetEnd > i + 2, b[targetEnd - 1] == bslash { targetEnd -= 1 }
-        let target = decodeTrimmed(b, (i + 2)..<targetEnd)
+        let target = trimmed(b, (i + 2)..<targetEnd)
         guard !target.isEmpty else { return nil }
-        var display: String?
-        if let p = pipeAt { display = decodeTrimmed(b, (p + 1)..<j) }
-        return RawWikilink(target: target, display: display, end: j + 2, targetEnd: splitAt)
+        return RawWikilink(target: target, display: pipeAt.map { trimmed(b, ($0 + 1)..<j) }, end: j + 2, targetEnd: splitAt)
     }
 
     static func scanLinks(_ b: [UInt8], _ lines: LineIndex, _ mask: inout BodyMask, _ note: inout ParsedNote) {
@@ -364,7 +372,7 @@ enum NoteParser {
                 if let w = parseWikilink(b, i, n), !mask.anyHidden(i..<w.end) {
                     let pos = lines.position(of: start, in: b, cursor: &cursor)
                     note.marks?.links.append(.init(index: note.links.count, range: start..<w.end))
-                    note.links.append(Link(kind: embed ? .embed : .wikilink, target: w.target, display: w.display,
+                    note.links.append(Link(kind: embed ? .embed : .wikilink, target: w.target(b), display: w.display(b),
                                            isEmbed: embed, line: pos.line, column: pos.column, property: nil))
                     mask.set(start..<w.end, BodyMask.linkSpan)
                     mask.set(i..<w.targetEnd, BodyMask.linkSyntax)

@@ -211,10 +211,15 @@ func decode(_ bytes: [UInt8], _ range: Range<Int>) -> String {
 
 /// `decode(bytes, range).trimmingSpaces`, trimming the bytes first.
 func decodeTrimmed(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+    decode(bytes, trimmed(bytes, range))
+}
+
+/// `range` without the spaces and tabs at either end.
+func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
     var lo = range.lowerBound, hi = range.upperBound
     while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
     while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-    return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    return lo..<hi
 }
 
 /// Decodes the scalar starting at `i`; returns it and its byte length. Invalid bytes decode
