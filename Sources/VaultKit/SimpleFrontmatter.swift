@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // A fast reader for the frontmatter most notes have: top-level `key: value` lines whose
 // values are plain or quoted scalars on one line, one-line flow lists (`[a, "b"]`) and block
 // lists of such scalars (`- item`). It gives exactly what Yams gives for those (properties,
@@ -32,8 +40,10 @@ enum SimpleFrontmatter {
         lines.reserveCapacity(16)
         var start = 0, number = 0
         while start <= b.count {
-            var end = start
-            while end < b.count, b[end] != 0x0A { end += 1 }
+            var end = b.count
+            if start < b.count, let lf = memchr(b.baseAddress! + start, 0x0A, b.count - start) {
+                end = b.baseAddress!.distance(to: lf.assumingMemoryBound(to: UInt8.self))
+            }
             if end == b.count, start == end { break }
             var contentEnd = end
             if contentEnd > start, b[contentEnd - 1] == 0x0D { contentEnd -= 1 }
