@@ -104,6 +104,22 @@ extension Note {
         (utf8String(bytes) != nil) == (String(validating: bytes, as: UTF8.self) != nil)
     }
 
+    /// For the fuzzer: parsing notes one after another through one thread's reused memory
+    /// (as a load does) gives each what a parse of its own gives.
+    public static func reusedParseAgrees(_ notes: [[UInt8]]) -> Bool {
+        let scratch = ParseScratch()
+        for bytes in notes + notes.reversed() {
+            let reused = NoteParser.parse(bytes, marks: true, scratch: scratch)
+            let fresh = NoteParser.parse(bytes, marks: true)
+            guard reused.links == fresh.links, reused.tags == fresh.tags, reused.headings == fresh.headings,
+                  reused.blockIDs == fresh.blockIDs, reused.externalLinks == fresh.externalLinks,
+                  reused.properties == fresh.properties, reused.aliases == fresh.aliases, reused.title == fresh.title,
+                  reused.marks == fresh.marks, reused.text == fresh.text, reused.bodyStartLine == fresh.bodyStartLine
+            else { return false }
+        }
+        return true
+    }
+
     /// The note's bytes and the positions of its links, tags, comments, block ids and
     /// highlights, found by the same parser that built the graph.
     public func sourceMarks() -> (bytes: [UInt8], marks: SourceMarks) {
