@@ -5,8 +5,7 @@
 // comparison walks both strings as Unicode. Link resolution does this for every link of the
 // vault. Here a name's key is its folded text in NFC, as bytes, made once; two names are
 // equivalent exactly when their keys are equal bytes, so a look-up is one hash of bytes
-// (Swift's seeded `Hasher`, which a vault's file names cannot be made to collide in) and a
-// `memcmp`.
+// (`keyHash`) and a `memcmp`.
 
 #if canImport(Glibc)
 import Glibc
@@ -52,9 +51,10 @@ extension UnsafeBufferPointer<UInt8> {
 
     /// The seeded hash a `KeyTable` files these bytes under: eight bytes at a time, each
     /// word multiplied in, then murmur3's finaliser. The standard library's SipHash cost
-    /// about 260 instructions a link; this costs a tenth of that. The seed is random per
-    /// process (taken from the standard library's), so names cannot be chosen to collide,
-    /// and a collision would only slow a look-up: keys are compared whole.
+    /// about 260 instructions a link; this costs a tenth of that. It is not a keyed
+    /// cryptographic hash as SipHash is: a vault made for it could have names that collide
+    /// (the random seed, taken from the standard library's, makes that harder to aim), and
+    /// that would only slow its own look-ups, since keys are compared whole.
     var keyHash: Int {
         var h = keyHashSeed ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)
         var i = 0

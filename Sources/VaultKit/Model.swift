@@ -73,7 +73,10 @@ public struct Link: Sendable, Equatable {
     }
 
     /// The block id named by the subpath (`note#^id`), if any.
-    public var blockReference: String? {
+    public var blockReference: String? { Self.blockReference(in: subpath) }
+
+    /// The block id a subpath names (`["^id"]`), if it names one.
+    static func blockReference(in subpath: [String]) -> String? {
         guard subpath.count == 1, subpath[0].hasPrefix("^") else { return nil }
         return String(subpath[0].dropFirst())
     }
@@ -190,8 +193,8 @@ public struct Note: Sendable {
 
     /// `has(subpath:)` for a link's subpath (`Link.subpath`).
     static func has(subpath: [String], headings: [Heading], blockIDs: [BlockID]) -> Bool {
-        if subpath.count == 1, subpath[0].hasPrefix("^") {  // as `Link.blockReference`
-            let wanted = String(subpath[0].dropFirst()).folded
+        if let block = Link.blockReference(in: subpath) {
+            let wanted = block.folded
             return blockIDs.contains { $0.id.folded == wanted }
         }
         return HeadingMatch.find(subpath, in: headings)

@@ -21,11 +21,18 @@ public struct Heading: Sendable, Equatable {
     public let level: Int
     public let text: String
     public let line: Int
+    /// The text folded for matching heading links when it is not all ASCII (nil when it
+    /// is): made here, once, since folding text in other scripts is dear; ASCII headings
+    /// are folded only when a link names them (`HeadingMatch.folds`).
+    let unicodeKey: String?
 
     init(level: Int, text: String, line: Int) {
         self.level = level
         self.text = text
         self.line = line
+        var copy = text
+        let ascii = copy.withUTF8 { b in !b.contains { $0 >= 0x80 } }
+        self.unicodeKey = ascii ? nil : HeadingMatch.foldUnicode(text)
     }
 }
 
@@ -111,7 +118,10 @@ extension Note {
         for bytes in notes + notes.reversed() {
             let reused = NoteParser.parse(bytes, marks: true, scratch: scratch)
             let fresh = NoteParser.parse(bytes, marks: true)
-            guard reused.links == fresh.links, reused.tags == fresh.tags, reused.headings == fresh.headings,
+            guard reused.hasFrontmatter == fresh.hasFrontmatter, reused.hasBOM == fresh.hasBOM,
+                  reused.invalidUTF8 == fresh.invalidUTF8, reused.hasNUL == fresh.hasNUL,
+                  reused.frontmatterError == fresh.frontmatterError,
+                  reused.links == fresh.links, reused.tags == fresh.tags, reused.headings == fresh.headings,
                   reused.blockIDs == fresh.blockIDs, reused.externalLinks == fresh.externalLinks,
                   reused.properties == fresh.properties, reused.aliases == fresh.aliases, reused.title == fresh.title,
                   reused.marks == fresh.marks, reused.text == fresh.text, reused.bodyStartLine == fresh.bodyStartLine
@@ -128,9 +138,10 @@ extension Note {
     }
 }
 
-/// Memory one thread reuses from note to note while it reads and parses them: the file's
-/// bytes and the parse's working arrays, allocated once at the largest size seen instead of
-/// once per note. Never shared between threads.
+/// Memory one task of the load reuses from note to note while it reads and parses them
+/// (each of the parse's tasks, 32 a core, and the early reader has one): the file's bytes
+/// and the parse's working arrays, allocated as they grow to the largest note the task
+/// meets instead of once per note. Never shared between threads.
 final class ParseScratch {
     /// The file being parsed (`Scanner.read` fills it).
     var bytes: [UInt8] = []
@@ -245,8 +256,10 @@ enum NoteParser {
     private static func readProperties(_ note: inout ParsedNote) {
         // The first property of each name (`aliases` before `alias`, `tags` before `tag`),
         // found in one pass over the keys.
-        // None of the names has a `k`, the one letter a longer scalar (the Kelvin sign)
-        // lowers to: a key folds to one only at its length, which is looked at first.
+        // A key outside ASCII folds to one of these ASCII names only through a scalar that
+        // lowers to ASCII letters alone, and the only one is the Kelvin sign (to `k`, which
+        // none of the names has; U+0130 lowers to `i` and a combining dot). So a key folds
+        // to a name only at its length, which is looked at first.
         var title: Int?, aliases: Int?, alias: Int?, tags: Int?, tag: Int?
         for i in note.properties.indices {
             let key = note.properties[i].key
@@ -294,7 +307,7 @@ enum NoteParser {
             }
             note.tags.reserveCapacity(names.count)
             for var name in names {
-                while name.utf8.first == hash { name.removeFirst() }
+                while name.hasPrefix("#") { name.removeFirst() }
                 guard !name.isEmpty else { continue }
                 note.tags.append(TagOccurrence(name: name, line: p.line, column: 1, inFrontmatter: true))
             }

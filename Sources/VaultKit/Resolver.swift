@@ -324,34 +324,41 @@ enum HeadingMatch {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether `text` folds to `key` (a folded text). Headings are folded only here, when a
-    /// link names one, not for each heading as notes are parsed: an ASCII heading is folded
-    /// byte by byte against the key, with nothing allocated.
-    static func folds(_ text: String, to key: String) -> Bool {
-        var text = text, key = key
-        let ascii = text.withUTF8 { t in
-            key.withUTF8 { k -> Bool? in
-                for c in t where c >= 0x80 { return nil }
+    /// Whether a heading folds to `key` (a folded text): an ASCII heading is folded byte by
+    /// byte against the key, with nothing allocated; another has its fold already.
+    static func folds(_ heading: Heading, to key: String) -> Bool {
+        if let unicodeKey = heading.unicodeKey { return unicodeKey == key }
+        var text = heading.text, key = key
+        return text.withUTF8 { t in
+            key.withUTF8 { k in
                 var i = 0
-                var pendingSpace = false
-                for c in t {
-                    let lower = c &- 0x41 < 26 ? c | 0x20 : c
-                    if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
-                        if pendingSpace && i > 0 {
-                            guard i < k.count, k[i] == 0x20 else { return false }
-                            i += 1
-                        }
-                        pendingSpace = false
-                        guard i < k.count, k[i] == lower else { return false }
-                        i += 1
-                    } else {
-                        pendingSpace = true
-                    }
+                let whole = forEachFoldedASCII(t) { c in
+                    guard i < k.count, k[i] == c else { return false }
+                    i += 1
+                    return true
                 }
-                return i == k.count
+                return whole && i == k.count
             }
         }
-        return ascii ?? (foldUnicode(text) == key)
+    }
+
+    /// The bytes of `fold` of ASCII text, one by one to `body`, until it returns false;
+    /// false when it did.
+    @inline(__always)
+    static func forEachFoldedASCII(_ b: UnsafeBufferPointer<UInt8>, _ body: (UInt8) -> Bool) -> Bool {
+        var started = false, pendingSpace = false
+        for c in b {
+            let lower = c &- 0x41 < 26 ? c | 0x20 : c
+            if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
+                if pendingSpace && started { guard body(0x20) else { return false } }
+                pendingSpace = false
+                started = true
+                guard body(lower) else { return false }
+            } else {
+                pendingSpace = true
+            }
+        }
+        return true
     }
 
     /// Blocks whose every scalar is a letter (`isAlphabetic`), so the property look-up (most
@@ -378,17 +385,10 @@ enum HeadingMatch {
             for c in b where c >= 0x80 { return nil }
             return String(unsafeUninitializedCapacity: b.count) { out in
                 var k = 0
-                var pendingSpace = false
-                for c in b {
-                    let lower = c &- 0x41 < 26 ? c | 0x20 : c
-                    if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
-                        if pendingSpace && k > 0 { out[k] = 0x20; k += 1 }
-                        pendingSpace = false
-                        out[k] = lower
-                        k += 1
-                    } else {
-                        pendingSpace = true
-                    }
+                _ = forEachFoldedASCII(b) { c in
+                    out[k] = c
+                    k += 1
+                    return true
                 }
                 return k
             }
@@ -407,7 +407,7 @@ enum HeadingMatch {
         // One heading (the usual link): the first with that text, at any level.
         if chain.count == 1 {
             let wanted = fold(chain[0])
-            return headings.firstIndex { folds($0.text, to: wanted) }
+            return headings.firstIndex { folds($0, to: wanted) }
         }
         let wanted = chain.map(fold)
         func search(_ from: Int, _ part: Int, _ parentLevel: Int) -> Int? {
@@ -415,7 +415,7 @@ enum HeadingMatch {
             while i < headings.count {
                 let h = headings[i]
                 if h.level <= parentLevel { return nil }
-                if folds(h.text, to: wanted[part]) {
+                if folds(h, to: wanted[part]) {
                     if part == wanted.count - 1 { return i }
                     if let found = search(i + 1, part + 1, h.level) { return found }
                 }

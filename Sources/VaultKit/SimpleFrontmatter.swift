@@ -244,15 +244,14 @@ enum SimpleFrontmatter {
         // Sixteen bytes of printable ASCII and line feeds at a time; a block with anything
         // else is checked byte by byte.
         let space = SIMD16<UInt8>(repeating: 0x20), lf = SIMD16<UInt8>(repeating: 0x0A)
-        let del = SIMD16<UInt8>(repeating: 0x7F), none = SIMD16<UInt8>(repeating: 0)
+        let del = SIMD16<UInt8>(repeating: 0x7F)
         while k < n {
             if k + 16 <= n {
                 let v = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: SIMD16<UInt8>.self)
-                // 0xFF in each lane below a space (but a line feed) or from DEL up, read as
-                // two words (`any` of this mask was compiled to a call reducing it lane by lane).
-                let special = none.replacing(with: 0xFF, where: ((v .< space) .& (v .!= lf)) .| (v .>= del))
-                let halves = unsafeBitCast(special, to: SIMD2<UInt64>.self)
-                if halves[0] | halves[1] == 0 { k += 16; continue }
+                // The lanes below a space (but a line feed) or from DEL up, read as two words
+                // (`any` of this mask was compiled to a call reducing it lane by lane).
+                let (lo, hi) = laneWords(((v .< space) .& (v .!= lf)) .| (v .>= del))
+                if lo | hi == 0 { k += 16; continue }
             }
             let blockEnd = min(k + 16, n)
             while k < blockEnd {

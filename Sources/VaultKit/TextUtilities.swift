@@ -64,7 +64,7 @@ struct LineIndex: Sendable {
 
     /// One-based line and one-based column (counted in Unicode scalars) of a byte offset.
     func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
-        var cursor = 0
+        var cursor = line(of: offset)
         return position(of: offset, in: bytes, cursor: &cursor)
     }
 
@@ -105,15 +105,13 @@ func firstOf(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int, _ c1: UInt8, 
     let raw = UnsafeRawPointer(p.baseAddress!)
     let v1 = SIMD16<UInt8>(repeating: c1), v2 = SIMD16<UInt8>(repeating: c2), v3 = SIMD16<UInt8>(repeating: c3)
     let v4 = SIMD16<UInt8>(repeating: c4), v5 = SIMD16<UInt8>(repeating: c5)
-    let none = SIMD16<UInt8>(repeating: 0)
     var j = from
     while j < end, j + 16 <= p.count {
         let v = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self)
         let hit = (v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)
         if any(hit) {
-            // Each lane is 0 or all ones: the first set byte of the two halves is the hit.
-            let lanes = unsafeBitCast(none.replacing(with: 0xFF, where: hit), to: SIMD2<UInt64>.self)
-            let lo = lanes[0].littleEndian, hi = lanes[1].littleEndian
+            // The first set byte of the two halves is the hit.
+            let (lo, hi) = laneWords(hit)
             let k = lo != 0 ? lo.trailingZeroBitCount / 8 : 8 + hi.trailingZeroBitCount / 8
             return min(j + k, end)
         }
@@ -125,6 +123,13 @@ func firstOf(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int, _ c1: UInt8, 
         j += 1
     }
     return end
+}
+
+/// A sixteen-lane mask as two words, each lane a byte of 0xFF (set) or 0, the first lane in
+/// the lowest byte of the first word whatever the byte order.
+@inline(__always) func laneWords(_ mask: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
+    let lanes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: mask), to: SIMD2<UInt64>.self)
+    return (lanes[0].littleEndian, lanes[1].littleEndian)
 }
 
 /// Whether `bytes` are valid UTF-8 (Unicode's table of well-formed sequences: no overlong

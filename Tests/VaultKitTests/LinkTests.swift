@@ -178,12 +178,15 @@ struct LinkTests {
             let text = random()
             // Half the keys are the text's own fold, so both answers are exercised.
             let key = rng.next() % 2 == 0 ? HeadingMatch.fold(text) : HeadingMatch.fold(random())
-            #expect(HeadingMatch.folds(text, to: key) == (HeadingMatch.fold(text) == key), "\(text.debugDescription) \(key.debugDescription)")
+            let heading = Heading(level: 1, text: text, line: 1)
+            #expect(HeadingMatch.folds(heading, to: key) == (HeadingMatch.fold(text) == key), "\(text.debugDescription) \(key.debugDescription)")
         }
-        #expect(HeadingMatch.folds("Details 419", to: "details 419"))
-        #expect(!HeadingMatch.folds("Details 419", to: "details 41"))
-        #expect(!HeadingMatch.folds("Details", to: "details 419"))
-        #expect(HeadingMatch.folds("Über  den Fluss!", to: "über den fluss"))
+        func folds(_ text: String, _ key: String) -> Bool { HeadingMatch.folds(Heading(level: 1, text: text, line: 1), to: key) }
+        #expect(folds("Details 419", "details 419"))
+        #expect(!folds("Details 419", "details 41"))
+        #expect(!folds("Details", "details 419"))
+        #expect(folds("Über  den Fluss!", "über den fluss"))
+        #expect(folds("  -- Lead and trail --  ", "lead and trail"))
     }
 
     @Test("folding a name for comparison is exactly Swift's lower-casing, on any script")

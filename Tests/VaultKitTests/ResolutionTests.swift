@@ -178,13 +178,15 @@ struct ResolutionTests {
             }
             #expect(hash(bytes + [0]) != hash(bytes), "a zero byte more, length \(length)")
         }
-        // 20,000 names like a vault's, in a table of 32,768 slots: no slot holds many.
+        // 20,000 names like a vault's, in a table of 32,768 slots: no slot holds many (the
+        // seed is random per process: a random hash puts 12 in one slot about once in ten
+        // million runs).
         var slots = [Int](repeating: 0, count: 1 << 15)
         for i in 0..<20_000 {
             slots[hash(Array("concepts/area-\(i % 40)/note-\(i)".utf8)) & (slots.count - 1)] += 1
         }
-        #expect(slots.max()! <= 8, "\(slots.max()!)")
-        // The high half (the slots' check) spreads too.
+        #expect(slots.max()! <= 12, "\(slots.max()!)")
+        // The top bits (the slots' check is the high half) spread too.
         var checks = Set<Int>()
         for i in 0..<20_000 { checks.insert(hash(Array("n\(i)".utf8)) >> 48) }
         #expect(checks.count > 15_000)

@@ -15,6 +15,12 @@ struct TagTests {
         #expect(v.tags("n.md") == ["one", "two", "three", "four", "five", "six", "se_v-en/8", "a", "emoji🌱", "日本語"])
     }
 
+    @Test("frontmatter tags lose their leading #s, whole characters only: a # that a mark joins stays")
+    func frontmatterHashes() {
+        let v = vault(["n.md": "---\ntags: [\"#a\", \"##b\", \"#\u{FE0F}\u{20E3}\", \"#\u{301}x\"]\n---\n"])
+        #expect(v.note("n.md").tags == ["a", "b", "#\u{FE0F}\u{20E3}", "#\u{301}x"])
+    }
+
     @Test("a tag needs a character that is not a digit")
     func digits() {
         let v = vault(["n.md": "#1984 #y1984 #2024-01 #123/456"])
