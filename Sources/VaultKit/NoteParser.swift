@@ -111,8 +111,8 @@ extension Note {
         (utf8String(bytes) != nil) == (String(validating: bytes, as: UTF8.self) != nil)
     }
 
-    /// For the fuzzer: parsing notes one after another through one thread's reused memory
-    /// (as a load does) gives each what a parse of its own gives.
+    /// For the fuzzer: parsing notes one after another through one reused scratch (as each
+    /// task of a load does) gives each what a parse of its own gives.
     public static func reusedParseAgrees(_ notes: [[UInt8]]) -> Bool {
         let scratch = ParseScratch()
         for bytes in notes + notes.reversed() {

@@ -73,7 +73,7 @@ public struct Vault: Sendable {
         let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         let folderFailure = folder < 0 ? Scanner.ReadFailure(message: String(cString: strerror(errno))) : nil
         defer { if folder >= 0 { close(folder) } }
-        /// A note read and parsed, and why it could not be read, if it could not. Each thread
+        /// A note read and parsed, and why it could not be read, if it could not. Each task
         /// reads into its own scratch buffer, reused note after note.
         @Sendable func readNote(_ path: String, _ scratch: ParseScratch) -> (note: Note, failure: String?) {
             let failure: Scanner.ReadFailure?
