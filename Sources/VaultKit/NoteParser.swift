@@ -255,11 +255,10 @@ enum NoteParser {
 
     private static func readProperties(_ note: inout ParsedNote) {
         // The first property of each name (`aliases` before `alias`, `tags` before `tag`),
-        // found in one pass over the keys.
-        // A key outside ASCII folds to one of these ASCII names only through a scalar that
-        // lowers to ASCII letters alone, and the only one is the Kelvin sign (to `k`, which
-        // none of the names has; U+0130 lowers to `i` and a combining dot). So a key folds
-        // to a name only at its length, which is looked at first.
+        // found in one pass over the keys. A key outside ASCII folds to one of these ASCII
+        // names only through a scalar that lowers to ASCII letters alone, and the only one is
+        // the Kelvin sign (to `k`, which none of the names has; U+0130 lowers to `i` and a
+        // combining dot), so a key folds to a name only at its length, looked at first.
         var title: Int?, aliases: Int?, alias: Int?, tags: Int?, tag: Int?
         for i in note.properties.indices {
             let key = note.properties[i].key

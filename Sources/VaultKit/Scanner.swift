@@ -190,13 +190,11 @@ enum Scanner {
         return String(cString: p)
     }
 
-    /// Reads a whole file. Returns nil (with the reason) when it cannot be read.
-    static func read(_ path: String) -> Result<[UInt8], ReadFailure> { read(path, in: AT_FDCWD) }
-
-    /// Reads a whole file, its path relative to the open folder `folder`.
-    static func read(_ path: String, in folder: Int32) -> Result<[UInt8], ReadFailure> {
+    /// Reads a whole file into a buffer of its own, or says why it cannot be read (the form
+    /// a custom reader of `Vault.load` returns).
+    static func read(_ path: String) -> Result<[UInt8], ReadFailure> {
         var buffer: [UInt8] = []
-        if let failure = read(path, in: folder, into: &buffer) { return .failure(failure) }
+        if let failure = read(path, in: AT_FDCWD, into: &buffer) { return .failure(failure) }
         return .success(buffer)
     }
 
@@ -236,7 +234,8 @@ enum Scanner {
         if expected > 0 {
             while buffer.count < expected, readMore(expected - buffer.count) {}
         } else {
-            while readMore(1 << 16) {}
+            // 4 KiB first (most such files are small), then 64 KiB at a time.
+            while readMore(buffer.isEmpty ? 1 << 12 : 1 << 16) {}
         }
         if failure != 0 { return ReadFailure(message: String(cString: strerror(failure))) }
         return nil

@@ -141,6 +141,9 @@ struct FilesTests {
         // A file whose size is given as 0 (procfs gives every file that size) is read to its end.
         #expect(Scanner.read("/proc/self/status", in: AT_FDCWD, into: &buffer) == nil)
         #expect(String(decoding: buffer, as: UTF8.self).hasPrefix("Name:"))
+        // One past the first 4 KiB read (a process's memory map runs to tens of KiB).
+        #expect(Scanner.read("/proc/self/smaps", in: AT_FDCWD, into: &buffer) == nil)
+        #expect(buffer.count > 4096 && buffer.last == 0x0A, "\(buffer.count)")
         #endif
     }
 
