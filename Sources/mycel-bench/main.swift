@@ -15,6 +15,7 @@ if args.contains("--help") || args.contains("-h") {
     usage: mycel-bench [--cache DIR] [--runs N] [--mycel PATH] [--finder-only] [--verbose]
            mycel-bench --profile-load DIR
            mycel-bench --profile-finder DIR QUERY [SHORTER]
+           mycel-bench --profile-typing DIR [QUERY...]
            mycel-bench --rss-after-load DIR
 
     Without a mode, generates (once, then cached in --cache, default .build/bench-vaults) a
@@ -28,8 +29,13 @@ if args.contains("--help") || args.contains("-h") {
       --profile-load DIR     load DIR ten times in this process; print the median phases
                              and the CPU time (for perf record)
       --profile-finder DIR QUERY [SHORTER]
-                             search QUERY 300 times over DIR's names, narrowing SHORTER's
-                             results when given; print the median time
+                             search QUERY 300 times (--reps N) over DIR's names, narrowing
+                             SHORTER's results when given; print the median time (--pause S
+                             waits S seconds first, for a profiler to start counting)
+      --profile-typing DIR [QUERY...]
+                             type each QUERY (default: the table's queries) one character
+                             at a time, 50 times over; print each keystroke's median and
+                             slowest time, its match count and a digest of its top 50
       --rss-after-load DIR   load DIR, build its name index, print resident KiB, notes
                              and names
     """)
@@ -44,6 +50,8 @@ let runs = Int(option("--runs", "5")) ?? 5
 let mycel = option("--mycel", ".build/release/mycel")
 let verbose = args.contains("--verbose")
 let finderOnly = args.contains("--finder-only")
+/// The queries the finder is timed on, typed one character at a time.
+let finderQueries = ["network states", "nwst", "cafe", "菌糸", "readme details"]
 
 // A child mode: load a vault and report resident memory, so each vault is measured alone.
 if let i = args.firstIndex(of: "--rss-after-load"), i + 1 < args.count {
@@ -79,12 +87,49 @@ if let i = args.firstIndex(of: "--profile-finder"), i + 2 < args.count {
     // typing does.
     let previous = i + 3 < args.count ? searcher.search(args[i + 3], limit: 50) : nil
     var times: [Double] = []
-    for _ in 0..<300 {
+    // A profiler can start counting here (`--pause S` gives it S seconds to notice).
+    log("searching…")
+    if let pause = Double(option("--pause", "0")), pause > 0 { usleep(UInt32(pause * 1e6)) }
+    for _ in 0..<(Int(option("--reps", "300")) ?? 300) {
         let t = now()
         _ = searcher.search(args[i + 2], limit: 50, previous: previous)
         times.append(now() - t)
     }
     print(String(format: "\"%@\": median %.2f ms", args[i + 2], median(times) * 1000))
+    exit(0)
+}
+
+// And `--profile-typing DIR [QUERY...]`: the finder's keystrokes one by one, as the table
+// times them, with a digest of each result so two builds can be checked to rank alike.
+if let i = args.firstIndex(of: "--profile-typing"), i + 1 < args.count {
+    let searcher = NameSearcher(NameIndex(try Vault.load(at: args[i + 1])))
+    let given = args[(i + 2)...].filter { !$0.hasPrefix("--") }
+    for q in given.isEmpty ? finderQueries : Array(given) {
+        let prefixes = q.indices.map { String(q[...$0]) }
+        var times: [[Double]] = Array(repeating: [], count: prefixes.count)
+        var results: [NameSearchResult?] = Array(repeating: nil, count: prefixes.count)
+        for _ in 0..<50 {
+            var previous: NameSearchResult?
+            for (k, typed) in prefixes.enumerated() {
+                let t = now()
+                previous = searcher.search(typed, limit: 50, previous: previous)
+                times[k].append(now() - t)
+                results[k] = previous
+            }
+        }
+        for (k, typed) in prefixes.enumerated() {
+            // FNV-1a over the ranked notes, scores, texts' lengths and matched positions.
+            var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+            for m in results[k]?.matches ?? [] {
+                for v in [m.note, Int(m.score), m.text.utf8.count] + m.positions {
+                    digest = (digest ^ UInt64(bitPattern: Int64(v))) &* 0x100_0000_01b3
+                }
+            }
+            let label = "\"\(typed)\"".padding(toLength: 17, withPad: " ", startingAt: 0)
+            print(label + String(format: "median %5.2f ms, slowest %5.2f ms, %6d matches, top %016llx",
+                                 median(times[k]) * 1000, times[k].max()! * 1000, results[k]?.total ?? 0, digest))
+        }
+    }
     exit(0)
 }
 
@@ -213,7 +258,7 @@ let index = NameIndex(big)
 let searcher = NameSearcher(index)
 let namesFile = "\(cache)/names-100k.txt"
 try index.allFieldTexts().joined(separator: "\n").write(toFile: namesFile, atomically: true, encoding: .utf8)
-let queries = ["network states", "nwst", "cafe", "菌糸", "readme details"]
+let queries = finderQueries
 var perKey: [Double] = [], fzfPerKey: [Double] = []
 var perQuery: [String: [Double]] = [:]
 for q in queries {
