@@ -100,9 +100,10 @@ struct MatcherTests {
         var rng = SystemRandomNumberGenerator()
         let alphabet: [Character] = ["a", "b", "c", "A", "B", "-", "_", " ", "/", "1", "é"]
         let matcher = FuzzyMatcher()
-        var checked = 0
-        for _ in 0..<4000 {
-            let n = Int.random(in: 1...10, using: &rng)
+        var checked = 0, capped = 0
+        for round in 0..<4000 {
+            // Mostly short texts; every fourth one long enough for several machine words.
+            let n = Int.random(in: 1...(round % 4 == 0 ? 26 : 10), using: &rng)
             let text = String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
             let m = Int.random(in: 1...4, using: &rng)
             let query = String((0..<m).map { _ in ["a", "b", "c", "1", "-", "e"].randomElement(using: &rng)! })
@@ -128,12 +129,58 @@ struct MatcherTests {
             #expect(got?.score == best, "\(query) in \(text)")
             // Without positions, short patterns take shortcuts: the same score.
             #expect(matcher.match(term, in: prepared, positions: false)?.score == best, "\(query) in \(text), no positions")
+            // The name index's byte form (every non-ASCII scalar 0xFF): the same score.
+            let bytes = prepared.lower.map { $0 < 0x80 ? UInt8($0) : 0xFF }, pattern8 = pattern.map { UInt8($0) }
+            let score8 = bytes.withUnsafeBufferPointer { t in
+                prepared.bonus.withUnsafeBufferPointer { b in
+                    pattern8.withUnsafeBufferPointer { matcher.match(t, b, $0, positions: false)?.score }
+                }
+            }
+            #expect(score8 == best, "\(query) in \(text), as bytes")
             if let got {
                 #expect(Scoring.score(bonuses: prepared.bonus, positions: got.positions) == got.score, "positions of \(query) in \(text)")
                 checked += 1
             }
+            // The cap from the characters at bonus places holds for every alignment.
+            var starts: UInt64 = 0
+            for (l, b) in zip(prepared.lower, prepared.bonus) where b > 0 { starts |= CharacterMask.bit(l) }
+            let bits = pattern.map { CharacterMask.bit($0) }
+            let cap = bits.withUnsafeBufferPointer { Scoring.bound($0, starts: starts) }
+            #expect(cap <= Scoring.ceiling(length: m))
+            if let best {
+                #expect(cap >= best, "bound of \(query) in \(text)")
+                if cap < Scoring.ceiling(length: m) { capped += 1 }
+            }
         }
         #expect(checked > 300)
+        // The cap is below the ceiling often enough to spare the dynamic programme.
+        #expect(capped > 50)
+    }
+
+    @Test("a word at a time: finding a unit forward and backward equals a plain walk")
+    func wordScan() {
+        var rng = SystemRandomNumberGenerator()
+        func check<C: FixedWidthInteger & UnsignedInteger>(_: C.Type) {
+            for _ in 0..<3000 {
+                let n = Int.random(in: 0...40, using: &rng)
+                // Few distinct values, so most searches find something; 0 and the top bit too.
+                let values: [C] = [0, 1, 0x61, 0x62, C.max, C.max - 1]
+                let text = (0..<n).map { _ in values.randomElement(using: &rng)! }
+                let c = values.randomElement(using: &rng)!
+                let from = Int.random(in: 0...n, using: &rng), to = Int.random(in: from...n, using: &rng)
+                text.withUnsafeBufferPointer { t in
+                    let plainFirst = (from..<to).first { text[$0] == c } ?? to
+                    #expect(WordScan.first(c, in: t, from: from, to: to) == plainFirst, "\(text) \(c) \(from)..<\(to)")
+                    guard to > from else { return }
+                    let through = to - 1
+                    let plainLast = (from...through).last { text[$0] == c } ?? from - 1
+                    #expect(WordScan.last(c, in: t, from: from, through: through) == plainLast, "\(text) \(c) \(from)...\(through)")
+                }
+            }
+        }
+        check(UInt8.self)
+        check(UInt16.self)
+        check(UInt32.self)
     }
 
     @Test("very long texts use the greedy alignment and still match")

@@ -119,7 +119,12 @@ struct NameSearchTests {
         let searcher = NameSearcher(index)
         let matcher = FuzzyMatcher()
         for query in ["n", "ne", "net", "re", "rea", "read", "nw", "nws", "cafe", "Cafe", "菌", "a n", "'net",
-                      "^re", "s$", "net !nations", "#x n", "readme details", "rea 菌"] {
+                      "^re", "s$", "net !nations", "#x n", "readme details", "rea 菌",
+                      // Typed, these grow a term after a case change, add terms, and grow
+                      // terms of other kinds: each way a witness can carry over or not.
+                      "reaD", "NeT w", "n e t", "'rea d", "^rea m", "cafe n", "net 菌糸", "r a e",
+                      // No positive term at all.
+                      "#x", "!nations"] {
             for limit in [1, 5, 50] {
                 let terms = QueryParser.parse(query)
                 let tags = terms.filter { $0.kind == .tag }.map { $0.text.folded }
@@ -137,7 +142,9 @@ struct NameSearchTests {
                     }
                     guard let best = results.compactMap({ r in r.0.map { ($0.score, r.1) } })
                         .max(by: { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 > $1.1 }) else { continue }
-                    reference.append((best.0, best.1, i))
+                    // Without a positive term every note scores 0 and is listed by its title.
+                    let listed = terms.allSatisfy({ $0.inverse || $0.kind == .tag }) ? names[0].unicodeScalars.count : best.1
+                    reference.append((best.0, listed, i))
                 }
                 reference.sort { $0.score != $1.score ? $0.score > $1.score : $0.length != $1.length ? $0.length < $1.length : $0.note < $1.note }
                 let got = searcher.search(query, limit: limit)!

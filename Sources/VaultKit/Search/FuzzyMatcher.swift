@@ -79,36 +79,41 @@ public final class FuzzyMatcher {
         let m = pattern.count, n = text.count
         guard m > 0 else { return MatchResult(score: 0, positions: []) }
         guard m <= n else { return nil }
+        if m == 1 {
+            // The best-placed occurrence, in one walk.
+            let c = pattern[0]
+            var k = WordScan.first(c, in: text, from: 0, to: n)
+            guard k < n else { return nil }
+            var best = negative, at = k
+            while k < n {
+                let s = Scoring.scoreMatch + Int32(bonus[k]) * Scoring.firstCharMultiplier
+                if s > best { best = s; at = k }
+                k = WordScan.first(c, in: text, from: k + 1, to: n)
+            }
+            return MatchResult(score: best, positions: wantPositions ? [at] : [])
+        }
+        if m == 2 && !wantPositions && n <= Self.exactLimit {
+            let best = pair(text, bonus, pattern[0], pattern[1])
+            return best == negative ? nil : MatchResult(score: best, positions: [])
+        }
         // Earliest place for each pattern character (greedy forward), latest (greedy backward).
         reservePattern(m)
         let first = self.first, last = self.last
         var j = 0
         for i in 0..<m {
-            let c = pattern[i]
-            while j < n && text[j] != c { j += 1 }
+            j = WordScan.first(pattern[i], in: text, from: j, to: n)
             if j == n { return nil }
             first[i] = j
             j += 1
         }
         j = n - 1
         for i in stride(from: m - 1, through: 0, by: -1) {
-            let c = pattern[i]
-            while j >= 0 && text[j] != c { j -= 1 }
+            j = WordScan.last(pattern[i], in: text, from: 0, through: j)
             last[i] = j
             j -= 1
         }
         let lo = first[0], hi = last[m - 1]
-        let span = hi - lo + 1
-        if m == 1 {
-            var best = negative, at = lo
-            for k in lo...hi where text[k] == pattern[0] {
-                let s = Scoring.scoreMatch + Int32(bonus[k]) * Scoring.firstCharMultiplier
-                if s > best { best = s; at = k }
-            }
-            return MatchResult(score: best, positions: wantPositions ? [at] : [])
-        }
-        if span > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
-        if m == 2 && !wantPositions { return MatchResult(score: pair(text, bonus, pattern[0], pattern[1], lo: lo, hi: hi), positions: []) }
+        if hi - lo + 1 > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
         return exact(text, bonus, pattern, lo: lo, hi: hi, wantPositions)
     }
 
@@ -130,14 +135,12 @@ public final class FuzzyMatcher {
         for i in 0..<m {
             rowStart[i] = total
             let c = pattern[i]
+            let end = last[i] + 1
             var j = first[i]
-            let end = last[i]
-            while j <= end {
-                if text[j] == c {
-                    occ[total] = Int32(j)
-                    total += 1
-                }
-                j += 1
+            while j < end {
+                occ[total] = Int32(j)
+                total += 1
+                j = WordScan.first(c, in: text, from: j + 1, to: end)
             }
         }
         rowStart[m] = total
@@ -227,54 +230,80 @@ public final class FuzzyMatcher {
         return positions
     }
 
-    /// The best score of a two-character pattern in one pass (the first keystrokes of a
-    /// query, over nearly every name): for each place of the second character, the better of
-    /// continuing a run from the place just before and of a gap from the best earlier place of
-    /// the first character. The same value as the dynamic programme, without its tables.
+    /// The best score of a two-character pattern (the first keystrokes of a query, over nearly
+    /// every name), or `negative` when it does not occur: the occurrences of the two characters
+    /// are visited in order, and each place of the second takes the better of continuing a run
+    /// from the place just before and of a gap from the best earlier place of the first. The
+    /// same value as the dynamic programme, without its tables or bounds.
     private func pair<C: FixedWidthInteger & UnsignedInteger>(
-        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C, lo: Int, hi: Int) -> Int32 {
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C) -> Int32 {
+        let n = text.count
         let match = Scoring.scoreMatch, gapExt = Scoring.gapExtension
         // A gap from a first character at j1 to a second at j2 costs
         // gapStart + (j2 - j1 - 2) * gapExt: the part that depends on j1 is folded into `gap`.
         let gapConstant = Scoring.gapStart - 2 * gapExt
         var best = negative
-        var gap = negative          // max of start(j1) - j1 * gapExt over first characters at <= j - 2
-        var previous = negative     // start score of a first character at j - 1
-        var previousBonus: Int32 = 0
-        for j in lo...hi {
-            let c = text[j]
-            let b = Int32(bonus[j])
-            if c == p1 {
-                if previous != negative {
-                    best = max(best, previous + match + max(b, max(previousBonus, Scoring.bonusConsecutive)))
+        var gap = negative          // max of start(j1) - j1 * gapExt over first characters folded in
+        // The latest first character, not yet in `gap` while a second character may follow it
+        // directly.
+        var pending = -1, pendingStart = negative, pendingBonus: Int32 = 0
+        var next0 = WordScan.first(p0, in: text, from: 0, to: n)
+        guard next0 < n else { return negative }
+        var next1 = WordScan.first(p1, in: text, from: next0 + 1, to: n)
+        while next1 < n {
+            if next0 < next1 {
+                // A first character: the one before it can only start a gap from now on.
+                let j = next0
+                if pending >= 0 { gap = max(gap, pendingStart - Int32(pending) * gapExt) }
+                let b = Int32(bonus[j])
+                pending = j
+                pendingStart = match + b * Scoring.firstCharMultiplier
+                pendingBonus = b
+                next0 = WordScan.first(p0, in: text, from: j + 1, to: n)
+            } else {
+                // A second character (when both are the same, it ends a pair before it starts one).
+                let j = next1
+                let b = Int32(bonus[j])
+                if pending == j - 1 {
+                    best = max(best, pendingStart + match + max(b, max(pendingBonus, Scoring.bonusConsecutive)))
+                } else if pending >= 0 {
+                    gap = max(gap, pendingStart - Int32(pending) * gapExt)
+                    pending = -1
                 }
                 if gap != negative {
                     best = max(best, gap + Int32(j) * gapExt + gapConstant + match + b)
                 }
-            }
-            if previous != negative { gap = max(gap, previous - Int32(j - 1) * gapExt) }
-            if c == p0 {
-                previous = match + b * Scoring.firstCharMultiplier
-                previousBonus = b
-            } else {
-                previous = negative
+                if next0 == j {
+                    if pending >= 0 { gap = max(gap, pendingStart - Int32(pending) * gapExt) }
+                    pending = j
+                    pendingStart = match + b * Scoring.firstCharMultiplier
+                    pendingBonus = b
+                    next0 = WordScan.first(p0, in: text, from: j + 1, to: n)
+                }
+                next1 = WordScan.first(p1, in: text, from: j + 1, to: n)
             }
         }
         return best
     }
 
-    /// True when `pattern` is a subsequence of `text`: whether a fuzzy term matches at all.
+    /// Where `pattern[from...]` ends in `text[start..<end]` when each character is placed as
+    /// early as it can be (the offset of its last character), or -1 when it is not a
+    /// subsequence there. From the pattern's start: whether a fuzzy term matches at all, and
+    /// where a longer term would go on from.
     @inline(__always)
-    static func contains<C: FixedWidthInteger & UnsignedInteger>(_ text: UnsafeBufferPointer<C>,
-                                                                 _ pattern: UnsafeBufferPointer<C>) -> Bool {
-        var j = 0
-        let n = text.count
-        for c in pattern {
-            while j < n && text[j] != c { j += 1 }
-            if j == n { return false }
-            j += 1
+    static func greedyEnd<C: FixedWidthInteger & UnsignedInteger>(_ text: UnsafeBufferPointer<C>,
+                                                                  _ pattern: UnsafeBufferPointer<C>, from: Int,
+                                                                  at start: Int, to end: Int) -> Int {
+        var j = start, last = start &- 1
+        var i = from
+        while i < pattern.count {
+            j = WordScan.first(pattern[i], in: text, from: j, to: end)
+            if j == end { return -1 }
+            last = j
+            j &+= 1
+            i &+= 1
         }
-        return true
+        return last
     }
 
     /// Greedy alignment for very long texts: the earliest end, then the latest start before it.

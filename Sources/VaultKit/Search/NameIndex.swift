@@ -18,6 +18,15 @@ public final class NameIndex: Sendable {
     let fields: [FieldInfo]
     /// Per note: its fields and the union of their characters.
     let noteInfo: [NoteInfo]
+    /// Per field: the characters it holds where they earn a bonus (a word start, a switch, a
+    /// non-word character), as a `CharacterMask`: with it `Scoring.bound` caps what the field
+    /// can score without reading its text.
+    let fieldStarts: [UInt64]
+    /// Per note: the length of its shortest name (at most 65,535).
+    let shortest: [UInt16]
+    /// Per note: the field that names it in a list (its title, or its file name without one;
+    /// -1 for a note without names).
+    let displayField: [Int32]
     let lower: [UInt32]
     let cased: [UInt32]
     /// `lower` and `cased` as bytes, every non-ASCII scalar 0xFF: ASCII queries (most) walk
@@ -39,7 +48,8 @@ public final class NameIndex: Sendable {
     /// Builds the index from plain note names (the benchmark feeds it 100,000 of them).
     public init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
         var fieldNote: [Int32] = [], fieldKind: [FieldKind] = [], fieldText: [String] = []
-        var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = []
+        var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = [], shortest: [UInt16] = [], displayField: [Int32] = []
+        var fieldStarts: [UInt64] = []
         var lower: [UInt32] = [], cased: [UInt32] = [], bonus: [Int8] = []
         var lower8: [UInt8] = [], cased8: [UInt8] = []
         var noteTags: [[String]] = []
@@ -50,10 +60,26 @@ public final class NameIndex: Sendable {
         cased8.reserveCapacity(notes.count * 64)
         for (i, n) in notes.enumerated() {
             let firstField = fields.count
+            // The note's names, once each, longest first (in their order when equally long):
+            // a query most often matches the longest, so a note is known to match sooner.
             var seen = Set<String>()
+            var names: [(kind: FieldKind, text: String, scalars: [UInt32])] = []
             func add(_ kind: FieldKind, _ text: String) {
                 guard !text.isEmpty, seen.insert(text.folded).inserted else { return }
-                let scalars = text.unicodeScalars.map(\.value)
+                names.append((kind, text, text.unicodeScalars.map(\.value)))
+            }
+            add(.title, n.title)
+            add(.name, n.name)
+            if n.inFolder { add(.path, n.path) }
+            for a in n.aliases { add(.alias, a) }
+            let order = names.indices.sorted {
+                names[$0].scalars.count != names[$1].scalars.count
+                    ? names[$0].scalars.count > names[$1].scalars.count : $0 < $1
+            }
+            var display: Int32 = -1
+            for k in order {
+                let (kind, text, scalars) = names[k]
+                if k == 0 { display = Int32(fields.count) }
                 fieldNote.append(Int32(i))
                 fieldKind.append(kind)
                 fieldText.append(text)
@@ -68,14 +94,17 @@ public final class NameIndex: Sendable {
                     mask |= CharacterMask.bit(l)
                 }
                 fields.append(FieldInfo(start: Int32(start), length: Int32(scalars.count), mask: mask))
-                bonus.append(contentsOf: Scoring.bonuses(scalars))
+                let bonuses = Scoring.bonuses(scalars)
+                bonus.append(contentsOf: bonuses)
+                var starts: UInt64 = 0
+                for (l, b) in zip(lower[start...], bonuses) where b > 0 { starts |= CharacterMask.bit(l) }
+                fieldStarts.append(starts)
             }
-            add(.title, n.title)
-            add(.name, n.name)
-            if n.inFolder { add(.path, n.path) }
-            for a in n.aliases { add(.alias, a) }
+            displayField.append(display)
+            let own = fields[firstField...]
             noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count),
-                                     mask: fields[firstField...].reduce(0) { $0 | $1.mask }))
+                                     mask: own.reduce(0) { $0 | $1.mask }))
+            shortest.append(UInt16(clamping: own.map(\.length).min() ?? 0))
             noteTags.append(n.tags.map(\.folded))
         }
         self.noteCount = notes.count
@@ -84,6 +113,9 @@ public final class NameIndex: Sendable {
         self.fieldText = fieldText
         self.fields = fields
         self.noteInfo = noteInfo
+        self.shortest = shortest
+        self.displayField = displayField
+        self.fieldStarts = fieldStarts
         self.lower = lower
         self.cased = cased
         self.bonus = bonus
@@ -130,8 +162,22 @@ public struct NameSearchResult: Sendable {
     public let matches: [NameMatch]
     /// How many notes matched in all.
     public let total: Int
-    /// Every matching note, for refining the search incrementally.
+    /// Every matching note, for refining the search incrementally, and where each matched.
     let matched: [Int32]
+    let witness: [Witness]
+}
+
+/// Where a found note matched its query: one of its names (`field`, or -1 when not known) and,
+/// when the last term is fuzzy, the offset of that term's last character there, placed as
+/// early as it can be (`end`, or -1). A longer query looks at that name first, and a last
+/// term that only grew goes on from `end`: typing a character costs a look at one name.
+struct Witness {
+    var field: Int32
+    /// The field's place in the flat arrays, so the next search reads only its text.
+    var start: Int32
+    var length: Int32
+    var end: Int32
+    static let unknown = Witness(field: -1, start: 0, length: 0, end: -1)
 }
 
 /// Lets a newer keystroke stop a search that is still running.
@@ -161,32 +207,53 @@ public final class NameSearcher {
         if terms.isEmpty {
             let all = index.byTitle
             let top = all.prefix(limit).map { n -> NameMatch in
-                let f = Int(index.noteInfo[Int(n)].first)
-                return NameMatch(note: Int(n), field: .title, text: index.fieldText[f], score: 0, positions: [])
+                let f = Int(index.displayField[Int(n)])
+                return NameMatch(note: Int(n), field: f < 0 ? .title : index.fieldKind[f],
+                                 text: f < 0 ? "" : index.fieldText[f], score: 0, positions: [])
             }
-            return NameSearchResult(query: query, matches: top, total: all.count, matched: all)
+            return NameSearchResult(query: query, matches: top, total: all.count, matched: all, witness: [])
         }
 
-        var matched: [Int32] = []
         var heap = TopK(limit: max(1, limit))
-        let narrowing = previous.map { Self.narrows(from: $0.query, to: query) } ?? false
+        // The empty query's result (every note, in title order, no witnesses) is not narrowed.
+        let narrowing = previous.map { $0.witness.count == $0.matched.count && Self.narrows(from: $0.query, to: query) } ?? false
         let candidates: [Int32]? = narrowing ? previous?.matched : nil
         let ascii = (positive + inverse).allSatisfy { $0.pattern.allSatisfy { $0 < 0x80 } }
         // No name scores more than every term matched in one run from a word start, so once
         // the best `limit` all score that, only a shorter name can still take a place.
         let ceiling = positive.reduce(Int32(0)) { $0 + Scoring.ceiling(length: $1.pattern.count) }
         let need = positive.reduce(UInt64(0)) { m, t in t.pattern.reduce(m) { $0 | CharacterMask.bit(Fold.lower($1)) } }
-        let scan = Scan(candidates: candidates, tags: tags, need: need, ceiling: ceiling, hasPositive: !positive.isEmpty)
-        let ok: Bool
-        if ascii {
-            let p = PlainTerms<UInt8>(positive), i = PlainTerms<UInt8>(inverse)
-            ok = withExtendedLifetime((p, i)) {
-                scanFields(scan, p.terms, i.terms, index.lower8, index.cased8, &matched, &heap, cancel)
-            }
-        } else {
-            let p = PlainTerms<UInt32>(positive), i = PlainTerms<UInt32>(inverse)
-            ok = withExtendedLifetime((p, i)) {
-                scanFields(scan, p.terms, i.terms, index.lower, index.cased, &matched, &heap, cancel)
+        // Terms of one character each, a to z or 0 to 9 in either case: a name holds them exactly
+        // when its character mask says so.
+        let maskDecides = inverse.isEmpty && !positive.isEmpty && positive.allSatisfy {
+            $0.kind == .fuzzy && !$0.caseSensitive && $0.pattern.count == 1 && CharacterMask.isExact($0.pattern[0])
+        }
+        var scan = Scan(candidates: candidates, tags: tags, need: need, ceiling: ceiling, hasPositive: !positive.isEmpty,
+                        maskDecides: maskDecides, resumeTerm: -1, resumeOffset: 0)
+        if narrowing, let previous, inverse.isEmpty, !positive.isEmpty {
+            (scan.resumeTerm, scan.resumeOffset) = Self.resumePlan(from: previous.query, to: positive)
+        }
+        let witnesses = scan.resumeTerm >= 0 ? previous?.witness ?? [] : []
+        // Each candidate adds at most one note and one witness, written in place.
+        let capacity = max(1, candidates?.count ?? index.noteCount)
+        var ok = false
+        var witness: [Witness] = []
+        let matched = [Int32](unsafeUninitializedCapacity: capacity) { notes, notesCount in
+            witness = [Witness](unsafeUninitializedCapacity: capacity) { witnessBuffer, witnessCount in
+                var found = Found(notes: notes.baseAddress!, witnesses: witnessBuffer.baseAddress!)
+                if ascii {
+                    let p = PlainTerms<UInt8>(positive), i = PlainTerms<UInt8>(inverse)
+                    ok = withExtendedLifetime((p, i)) {
+                        scanFields(scan, p.terms, i.terms, index.lower8, index.cased8, witnesses, &found, &heap, cancel)
+                    }
+                } else {
+                    let p = PlainTerms<UInt32>(positive), i = PlainTerms<UInt32>(inverse)
+                    ok = withExtendedLifetime((p, i)) {
+                        scanFields(scan, p.terms, i.terms, index.lower, index.cased, witnesses, &found, &heap, cancel)
+                    }
+                }
+                witnessCount = found.count
+                notesCount = found.count
             }
         }
         guard ok else { return nil }
@@ -196,7 +263,7 @@ public final class NameSearcher {
             return NameMatch(note: Int(e.note), field: index.fieldKind[f], text: index.fieldText[f],
                              score: positive.isEmpty ? 0 : e.score, positions: positions)
         }
-        return NameSearchResult(query: query, matches: top, total: matched.count, matched: matched)
+        return NameSearchResult(query: query, matches: top, total: matched.count, matched: matched, witness: witness)
     }
 
     struct Scan {
@@ -205,87 +272,70 @@ public final class NameSearcher {
         var need: UInt64
         var ceiling: Int32
         var hasPositive: Bool
+        /// Every positive term is one character the masks hold exactly (`CharacterMask.isExact`).
+        var maskDecides: Bool
+        /// With the previous search's witnesses: the first positive term not known to match the
+        /// witness name (-1: witnesses unused), and how much of that term's pattern is
+        /// (its old pattern, which ends at the witness's `end`; 0: check the whole term).
+        var resumeTerm: Int
+        var resumeOffset: Int
+    }
+
+    /// Where the scan writes the notes it finds and their witnesses (room for every candidate).
+    struct Found {
+        let notes: UnsafeMutablePointer<Int32>
+        let witnesses: UnsafeMutablePointer<Witness>
+        var count = 0
+
+        @inline(__always) mutating func record(_ note: Int, _ witness: Witness) {
+            (notes + count).initialize(to: Int32(truncatingIfNeeded: note))
+            (witnesses + count).initialize(to: witness)
+            count &+= 1
+        }
+    }
+
+    /// How the witnesses of `old`'s search serve the positive terms of a query that narrows it:
+    /// terms equal to old ones are known to match the witness name; the old last term, when
+    /// it only grew (fuzzy, same case rule), goes on from the witness's end.
+    static func resumePlan(from old: String, to positive: [QueryTerm]) -> (term: Int, offset: Int) {
+        let before = QueryParser.parse(old).filter { !$0.inverse && $0.kind != .tag }
+        var t = 0
+        while t < before.count && t < positive.count && before[t] == positive[t] { t += 1 }
+        if t == before.count { return (t, 0) }
+        // `narrows` lets only the old last term change.
+        guard t == before.count - 1, t < positive.count else { return (-1, 0) }
+        let a = before[t], b = positive[t]
+        let grew = a.kind == .fuzzy && b.kind == .fuzzy && a.caseSensitive == b.caseSensitive
+            && b.pattern.starts(with: a.pattern)
+        return (t, grew ? a.pattern.count : 0)
     }
 
     /// The search loop over every candidate note's fields, on folded scalars or on bytes.
     /// Returns false when cancelled.
     private func scanFields<C: FixedWidthInteger & UnsignedInteger>(
         _ scan: Scan, _ positive: [PlainTerm<C>], _ inverse: [PlainTerm<C>], _ lower: [C], _ cased: [C],
-        _ matched: inout [Int32], _ heap: inout TopK, _ cancel: CancelToken?) -> Bool {
-        let matcher = self.matcher
+        _ witnesses: [Witness], _ found: inout Found, _ heap: inout TopK, _ cancel: CancelToken?) -> Bool {
         let index = self.index
-        let count = scan.candidates?.count ?? index.noteCount
-        return lower.withUnsafeBufferPointer { lowerAll in
-            cased.withUnsafeBufferPointer { casedAll in
-            index.bonus.withUnsafeBufferPointer { bonusAll in
+        return lower.withUnsafeBufferPointer { lower in
+            cased.withUnsafeBufferPointer { cased in
+            index.bonus.withUnsafeBufferPointer { bonus in
             index.fields.withUnsafeBufferPointer { fields in
             index.noteInfo.withUnsafeBufferPointer { noteInfo in
+            index.shortest.withUnsafeBufferPointer { shortest in
+            index.fieldStarts.withUnsafeBufferPointer { fieldStarts in
+            witnesses.withUnsafeBufferPointer { witnesses in
             (scan.candidates ?? []).withUnsafeBufferPointer { candidates in
-                let need = scan.need, filtersTags = !scan.tags.isEmpty, hasInverse = !inverse.isEmpty
-                let all = scan.candidates == nil
-                var k = 0
-                while k < count {
-                    if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
-                    let note = all ? k : Int(candidates[k])
-                    k += 1
-                    // No name of the note has every character the terms need (and no inverse
-                    // term could exclude it from a list it is not on anyway).
-                    let info = noteInfo[note]
-                    if info.mask & need != need { continue }
-                    if filtersTags && !scan.tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
-                    var bestScore = Int32.min, bestField = -1, bestLength = Int.max
-                    var excluded = false, anyMatch = false
-                    for f in Int(info.first)..<Int(info.end) {
-                        let field = fields[f]
-                        // A name missing a needed character is skipped before its text is read
-                        // (unless an inverse term must still look at it).
-                        if !hasInverse && field.mask & need != need { continue }
-                        let start = Int(field.start), len = Int(field.length)
-                        let b = UnsafeBufferPointer(rebasing: bonusAll[start..<(start + len)])
-                        let lowerText = UnsafeBufferPointer(rebasing: lowerAll[start..<(start + len)])
-                        let casedText = UnsafeBufferPointer(rebasing: casedAll[start..<(start + len)])
-                        if hasInverse {
-                            for t in inverse
-                            where matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil {
-                                excluded = true
-                            }
-                        }
-                        if excluded { break }
-                        if field.mask & need != need { continue }
-                        // Only whether it matches counts when this name could not make the list.
-                        let scoreWanted = heap.admits(score: scan.ceiling, length: len)
-                            && (bestScore < scan.ceiling || len < bestLength)
-                        if !scoreWanted {
-                            if anyMatch { continue }
-                            if positive.allSatisfy({ t in
-                                t.kind == .fuzzy ? FuzzyMatcher.contains(t.sensitive ? casedText : lowerText, t.pattern)
-                                    : matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil
-                            }) { anyMatch = true }
-                            continue
-                        }
-                        var total: Int32 = 0
-                        var all = true
-                        for t in positive {
-                            guard let r = matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false)
-                            else { all = false; break }
-                            total += r.score
-                        }
-                        if !all { continue }
-                        anyMatch = true
-                        if total > bestScore || (total == bestScore && len < bestLength) {
-                            bestScore = total
-                            bestField = f
-                            bestLength = len
-                        }
-                    }
-                    if excluded || !anyMatch { continue }
-                    matched.append(Int32(note))
-                    if !scan.hasPositive { bestScore = 0; bestField = Int(info.first); bestLength = Int(fields[bestField].length) }
-                    if bestField >= 0 {
-                        heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
-                    }
-                }
-                return true
+                var walk = NameScan(scan: scan, positive: positive, inverse: inverse, lower: lower, cased: cased,
+                                    bonus: bonus, fields: fields, noteInfo: noteInfo, shortest: shortest,
+                                    fieldStarts: fieldStarts, witnesses: witnesses, candidates: candidates,
+                                    index: index, matcher: matcher, found: found, heap: heap)
+                let ok = walk.run(cancel)
+                found = walk.found
+                heap = walk.heap
+                return ok
+            }
+            }
+            }
             }
             }
             }
@@ -313,12 +363,333 @@ public final class NameSearcher {
     }
 }
 
+/// One search's walk over its candidate notes: the index's arrays as buffers, the terms, and
+/// what it has found so far. A struct with its state in stored properties, so the hot loops
+/// touch no boxed or reference-counted value.
+private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
+    let scan: NameSearcher.Scan
+    let positive: [PlainTerm<C>]
+    let inverse: [PlainTerm<C>]
+    let lower: UnsafeBufferPointer<C>
+    let cased: UnsafeBufferPointer<C>
+    let bonus: UnsafeBufferPointer<Int8>
+    let fields: UnsafeBufferPointer<FieldInfo>
+    let noteInfo: UnsafeBufferPointer<NoteInfo>
+    let shortest: UnsafeBufferPointer<UInt16>
+    let fieldStarts: UnsafeBufferPointer<UInt64>
+    let witnesses: UnsafeBufferPointer<Witness>
+    let candidates: UnsafeBufferPointer<Int32>
+    let index: NameIndex
+    let matcher: FuzzyMatcher
+    var found: NameSearcher.Found
+    var heap: TopK
+    /// Names this long or longer cannot make the list, however well they match.
+    var bar: Int
+    let need: UInt64
+    let hasInverse: Bool
+    /// Every note is a candidate (no earlier search to narrow).
+    let all: Bool
+    /// The witnesses of the earlier search apply.
+    let resumes: Bool
+
+    init(scan: NameSearcher.Scan, positive: [PlainTerm<C>], inverse: [PlainTerm<C>],
+         lower: UnsafeBufferPointer<C>, cased: UnsafeBufferPointer<C>, bonus: UnsafeBufferPointer<Int8>,
+         fields: UnsafeBufferPointer<FieldInfo>, noteInfo: UnsafeBufferPointer<NoteInfo>,
+         shortest: UnsafeBufferPointer<UInt16>, fieldStarts: UnsafeBufferPointer<UInt64>,
+         witnesses: UnsafeBufferPointer<Witness>, candidates: UnsafeBufferPointer<Int32>,
+         index: NameIndex, matcher: FuzzyMatcher, found: NameSearcher.Found, heap: TopK) {
+        self.scan = scan
+        self.positive = positive
+        self.inverse = inverse
+        self.lower = lower
+        self.cased = cased
+        self.bonus = bonus
+        self.fields = fields
+        self.noteInfo = noteInfo
+        self.shortest = shortest
+        self.fieldStarts = fieldStarts
+        self.witnesses = witnesses
+        self.candidates = candidates
+        self.index = index
+        self.matcher = matcher
+        self.found = found
+        self.heap = heap
+        bar = heap.lengthBar(score: scan.ceiling)
+        need = scan.need
+        hasInverse = !inverse.isEmpty
+        all = scan.candidates == nil
+        resumes = !all && witnesses.count == candidates.count && inverse.isEmpty && scan.hasPositive
+    }
+
+    /// Whether the positive terms from `first` on all match the name at `start`, the term
+    /// `first` going on from offset `from` of its pattern after text offset `after`. Returns
+    /// the end of the last term when fuzzy (else -1), nil for no match.
+    func matches(_ start: Int, _ len: Int, from first: Int, pattern from: Int, after: Int) -> Int? {
+        var end = -1
+        for k in first..<positive.count {
+            let t = positive[k]
+            if t.kind == .fuzzy {
+                let goesOn = k == first && from > 0
+                let e = FuzzyMatcher.greedyEnd(t.sensitive ? cased : lower, t.pattern, from: goesOn ? from : 0,
+                                               at: goesOn ? start &+ after &+ 1 : start, to: start &+ len)
+                if e < 0 { return nil }
+                end = e &- start
+            } else {
+                let hay = UnsafeBufferPointer(rebasing: (t.sensitive ? cased : lower)[start..<(start + len)])
+                let b = UnsafeBufferPointer(rebasing: bonus[start..<(start + len)])
+                guard matcher.match(t.kind, hay, b, t.pattern, positions: false) != nil else { return nil }
+                end = -1
+            }
+        }
+        return end
+    }
+
+    /// When the masks decide (terms of one character, case ignored): field `f` as a witness,
+    /// ending at the first place of the last term's character.
+    @inline(__always)
+    func firstOfLast(_ f: Int) -> Witness {
+        let field = fields[f]
+        let start = Int(field.start), end = start &+ Int(field.length)
+        let at = WordScan.first(positive[positive.count &- 1].pattern[0], in: lower, from: start, to: end)
+        return Witness(field: Int32(f), start: field.start, length: field.length,
+                       end: at < end ? Int32(truncatingIfNeeded: at &- start) : -1)
+    }
+
+    /// The sum of the positive terms' scores in one name, nil unless all of them match.
+    @inline(__always)
+    func score(_ lowerText: UnsafeBufferPointer<C>, _ casedText: UnsafeBufferPointer<C>,
+               _ b: UnsafeBufferPointer<Int8>) -> Int32? {
+        var total: Int32 = 0
+        for t in positive {
+            guard let r = matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false)
+            else { return nil }
+            total &+= r.score
+        }
+        return total
+    }
+
+    /// The most the positive terms can score in field `f` (`Scoring.bound`).
+    @inline(__always)
+    func bound(_ f: Int) -> Int32 {
+        var bound: Int32 = 0
+        for t in positive { bound &+= Scoring.bound(t.bits, starts: fieldStarts[f]) }
+        return bound
+    }
+
+    /// A note known to match, with the witness for the next search: only its names shorter
+    /// than the bar can still make the list, and they are its last ones (names run longest
+    /// first), so they are walked from the end. No inverse terms.
+    mutating func visitShort(_ note: Int, _ info: NoteInfo, witness: Witness) {
+        found.record(note, witness)
+        var bestScore = Int32.min, bestField = -1, bestLength = Int.max
+        var f = Int(info.end) &- 1
+        while f >= Int(info.first) {
+            let field = fields[f]
+            let start = Int(field.start), len = Int(field.length)
+            if len >= bar { break }
+            defer { f &-= 1 }
+            if field.mask & need != need { continue }
+            // Walking back, an equally long name comes earlier in the note, so it wins a tie.
+            let cap = heap.isFull ? bound(f) : scan.ceiling
+            guard heap.admits(score: cap, length: len), bestScore <= cap else { continue }
+            guard let total = score(UnsafeBufferPointer(rebasing: lower[start..<(start + len)]),
+                                    UnsafeBufferPointer(rebasing: cased[start..<(start + len)]),
+                                    UnsafeBufferPointer(rebasing: bonus[start..<(start + len)])) else { continue }
+            if total > bestScore || (total == bestScore && len <= bestLength) {
+                bestScore = total
+                bestField = f
+                bestLength = len
+            }
+        }
+        if bestField >= 0 {
+            heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+            bar = heap.lengthBar(score: scan.ceiling)
+        }
+    }
+
+    /// Every name of one note looked at: does it match, with which best name and score.
+    /// `anyMatch` and `witness` may already be known; `failed` is a field known not to match.
+    mutating func visit(_ note: Int, _ info: NoteInfo, anyMatch known: Bool, witness start: Witness, failed: Int) {
+        var anyMatch = known, witness = start
+        var bestScore = Int32.min, bestField = -1, bestLength = Int.max
+        var excluded = false
+        for f in Int(info.first)..<Int(info.end) where f != failed {
+            let field = fields[f]
+            let start = Int(field.start), len = Int(field.length)
+            // Known to match: only a name short enough for the list is still of use.
+            if anyMatch && !hasInverse && len >= bar { continue }
+            // A name missing a needed character is skipped before its text is read (unless an
+            // inverse term must still look at it).
+            if !hasInverse && field.mask & need != need { continue }
+            let b = UnsafeBufferPointer(rebasing: bonus[start..<(start + len)])
+            let lowerText = UnsafeBufferPointer(rebasing: lower[start..<(start + len)])
+            let casedText = UnsafeBufferPointer(rebasing: cased[start..<(start + len)])
+            if hasInverse {
+                for t in inverse
+                where matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false) != nil {
+                    excluded = true
+                }
+            }
+            if excluded { break }
+            if field.mask & need != need { continue }
+            // Only whether it matches counts when this name could not make the list: at the
+            // ceiling it would have to be shorter; below, `Scoring.bound` says how well the
+            // name can score at most.
+            var scoreWanted = len < bar && (bestScore < scan.ceiling || len < bestLength)
+            if scoreWanted && heap.isFull {
+                let cap = bound(f)
+                scoreWanted = heap.admits(score: cap, length: len) && (bestScore < cap || len < bestLength)
+            }
+            if !scoreWanted {
+                if anyMatch { continue }
+                if scan.maskDecides {
+                    anyMatch = true
+                    witness = firstOfLast(f)
+                } else if let end = matches(start, len, from: 0, pattern: 0, after: -1) {
+                    anyMatch = true
+                    witness = Witness(field: Int32(f), start: field.start, length: field.length, end: Int32(end))
+                }
+                continue
+            }
+            guard let total = score(lowerText, casedText, b) else { continue }
+            anyMatch = true
+            if witness.field < 0 {
+                // Where the last term ends, placed early, lets the next keystroke go on from it.
+                let end = positive.isEmpty ? -1 : matches(start, len, from: positive.count &- 1, pattern: 0, after: -1) ?? -1
+                witness = Witness(field: Int32(f), start: field.start, length: field.length, end: Int32(end))
+            }
+            if total > bestScore || (total == bestScore && len < bestLength) {
+                bestScore = total
+                bestField = f
+                bestLength = len
+            }
+        }
+        if excluded || !anyMatch { return }
+        found.record(note, witness)
+        if !scan.hasPositive {
+            bestScore = 0
+            bestField = Int(index.displayField[note])
+            bestLength = bestField < 0 ? 0 : Int(fields[bestField].length)
+        }
+        if bestField >= 0 {
+            heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+            bar = heap.lengthBar(score: scan.ceiling)
+        }
+    }
+
+    /// One candidate note (`slot` in the candidates), its witness looked at first.
+    mutating func general(_ note: Int, _ slot: Int) {
+        // No name of the note has every character the terms need (and no inverse term could
+        // exclude it from a list it is not on anyway).
+        let info = noteInfo[note]
+        if info.mask & need != need { return }
+        guard resumes, witnesses[slot].field >= 0 else {
+            visit(note, info, anyMatch: false, witness: .unknown, failed: -1)
+            return
+        }
+        // Where the shorter query matched: most often the longer one does too.
+        let w = witnesses[slot]
+        let known = scan.resumeTerm == positive.count
+        let goesOn = w.end >= 0 ? scan.resumeOffset : 0
+        guard let end = known ? Int(w.end)
+            : matches(Int(w.start), Int(w.length), from: scan.resumeTerm, pattern: goesOn, after: Int(w.end)) else {
+            visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
+            return
+        }
+        var witness = w
+        witness.end = Int32(end)
+        if Int(shortest[note]) >= bar {
+            found.record(note, witness)
+        } else {
+            visitShort(note, info, witness: witness)
+        }
+    }
+
+    /// Every candidate in turn. False when cancelled.
+    mutating func run(_ cancel: CancelToken?) -> Bool {
+        let count = all ? index.noteCount : candidates.count
+        let filtersTags = !scan.tags.isEmpty
+        var k = 0
+        if resumes && !filtersTags && scan.resumeOffset > 0 && scan.resumeTerm == positive.count - 1
+            && positive[scan.resumeTerm].kind == .fuzzy {
+            // Typing at the end of a fuzzy term: each note's witness name goes on from where the
+            // shorter term ended. Most notes need nothing more.
+            let grown = positive[scan.resumeTerm]
+            let text = grown.sensitive ? cased : lower
+            while k < count {
+                if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
+                let note = Int(candidates[k]), w = witnesses[k]
+                k &+= 1
+                guard w.end >= 0 else {
+                    general(note, k &- 1)
+                    continue
+                }
+                // The new characters are in none of its names, or not in the witness.
+                let info = noteInfo[note]
+                if info.mask & need != need { continue }
+                if fields[Int(w.field)].mask & need != need {
+                    visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
+                    continue
+                }
+                let start = Int(w.start)
+                let e = FuzzyMatcher.greedyEnd(text, grown.pattern, from: scan.resumeOffset,
+                                               at: start &+ Int(w.end) &+ 1, to: start &+ Int(w.length))
+                if e < 0 {
+                    visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
+                    continue
+                }
+                var witness = w
+                witness.end = Int32(truncatingIfNeeded: e &- start)
+                if Int(shortest[note]) >= bar {
+                    found.record(note, witness)
+                } else {
+                    visitShort(note, info, witness: witness)
+                }
+            }
+            return true
+        }
+        if all && !filtersTags && scan.maskDecides && positive.count == 1 {
+            // One character, the first keystroke: the masks alone say which notes match. The
+            // witness is the first name holding it (names run longest first).
+            while k < count {
+                if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
+                let note = k
+                k &+= 1
+                let info = noteInfo[note]
+                if info.mask & need != need { continue }
+                var witness = Witness.unknown
+                for f in Int(info.first)..<Int(info.end) where fields[f].mask & need == need {
+                    witness = firstOfLast(f)
+                    break
+                }
+                if Int(shortest[note]) >= bar {
+                    found.record(note, witness)
+                } else {
+                    visitShort(note, info, witness: witness)
+                }
+            }
+            return true
+        }
+        while k < count {
+            if k & 1023 == 0, let cancel, cancel.isCancelled { return false }
+            let slot = k
+            let note = all ? k : Int(candidates[k])
+            k &+= 1
+            if filtersTags && !scan.tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
+            general(note, slot)
+        }
+        return true
+    }
+}
+
 /// A query term's pattern in the code units of one scan, for the loop that touches no
 /// reference-counted value.
 struct PlainTerm<C: FixedWidthInteger & UnsignedInteger> {
     var kind: QueryTerm.Kind
     var sensitive: Bool
     var pattern: UnsafeBufferPointer<C>
+    /// Each pattern character's `CharacterMask` bit.
+    var bits: UnsafeBufferPointer<UInt64>
 }
 
 /// The terms of one search as `PlainTerm`s (bytes only for ASCII patterns), owning their
@@ -330,11 +701,19 @@ final class PlainTerms<C: FixedWidthInteger & UnsignedInteger> {
         self.terms = terms.map { t in
             let buffer = UnsafeMutableBufferPointer<C>.allocate(capacity: t.pattern.count)
             _ = buffer.initialize(from: t.pattern.map { C(truncatingIfNeeded: $0) })
-            return PlainTerm(kind: t.kind, sensitive: t.caseSensitive, pattern: UnsafeBufferPointer(buffer))
+            let bits = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: t.pattern.count)
+            _ = bits.initialize(from: t.pattern.map { CharacterMask.bit(Fold.lower($0)) })
+            return PlainTerm(kind: t.kind, sensitive: t.caseSensitive, pattern: UnsafeBufferPointer(buffer),
+                             bits: UnsafeBufferPointer(bits))
         }
     }
 
-    deinit { for t in terms { UnsafeMutableBufferPointer(mutating: t.pattern).deallocate() } }
+    deinit {
+        for t in terms {
+            UnsafeMutableBufferPointer(mutating: t.pattern).deallocate()
+            UnsafeMutableBufferPointer(mutating: t.bits).deallocate()
+        }
+    }
 }
 
 /// Where a field's text sits in the flat arrays, and which characters it holds
@@ -362,6 +741,11 @@ enum CharacterMask {
         case 0x30...0x39: return 1 << UInt64(26 + lower - 0x30)
         default: return 1 << UInt64(36 + lower % 28)
         }
+    }
+
+    /// True when the bit of `lower` is set for that character alone (a to z, 0 to 9).
+    static func isExact(_ lower: UInt32) -> Bool {
+        (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower)
     }
 }
 
@@ -412,9 +796,18 @@ struct TopK {
 
     func sorted() -> [Entry] { items.sorted { $0.better(than: $1) } }
 
+    var isFull: Bool { items.count == limit }
+
     /// False when an entry of this score and length (and a later note) could not take a place.
     @inline(__always) func admits(score: Int32, length: Int) -> Bool {
         guard items.count == limit, let worst = items.first else { return true }
         return score > worst.score || (score == worst.score && length < worst.length)
+    }
+
+    /// The length from which an entry of this score (and a later note) could not take a place:
+    /// `Int.max` while the heap has room or the score beats its worst entry.
+    func lengthBar(score: Int32) -> Int {
+        guard items.count == limit, let worst = items.first else { return Int.max }
+        return score > worst.score ? Int.max : score == worst.score ? worst.length : 0
     }
 }

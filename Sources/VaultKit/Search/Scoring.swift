@@ -91,6 +91,27 @@ public enum Scoring {
             + Int32(length - 1) * bonusBoundaryWhite
     }
 
+    /// The most a term can score in a text, knowing only which of its characters (`bits`, one
+    /// `CharacterMask` bit each) the text holds anywhere it earns a bonus (`starts`): a
+    /// character outside `starts` earns no bonus of its own, one inside at most the highest.
+    /// Within a run a character earns at most the best bonus before it or the consecutive
+    /// bonus; a gap only costs. At most `ceiling`, and far less for a text whose word starts
+    /// hold none of the term's characters.
+    @inline(__always)
+    static func bound(_ bits: UnsafeBufferPointer<UInt64>, starts: UInt64) -> Int32 {
+        guard let first = bits.first else { return 0 }
+        // From a bonus place every later character keeps the highest bonus: the ceiling.
+        if starts & first != 0 { return ceiling(length: bits.count) }
+        var best: Int32 = 0
+        var total = scoreMatch &+ best &* firstCharMultiplier
+        for b in bits.dropFirst() {
+            let own: Int32 = starts & b != 0 ? bonusBoundaryWhite : 0
+            best = max(best, own)
+            total &+= scoreMatch &+ max(best, bonusConsecutive)
+        }
+        return total
+    }
+
     /// The score of one alignment (`positions` strictly increasing, one per query character).
     /// The reference definition the dynamic programme must agree with.
     public static func score(bonuses: [Int8], positions: [Int]) -> Int32 {
