@@ -9,8 +9,7 @@ public final class NameIndex: Sendable {
     }
 
     public let noteCount: Int
-    /// Per field: owning note, kind, original text, and its slice of the flat arrays.
-    let fieldNote: [Int32]
+    /// Per field: its kind and original text.
     let fieldKind: [FieldKind]
     let fieldText: [String]
     /// Per field: its slice of the flat arrays and the characters it holds, side by side so
@@ -47,7 +46,7 @@ public final class NameIndex: Sendable {
 
     /// Builds the index from plain note names (the benchmark feeds it 100,000 of them).
     public init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
-        var fieldNote: [Int32] = [], fieldKind: [FieldKind] = [], fieldText: [String] = []
+        var fieldKind: [FieldKind] = [], fieldText: [String] = []
         var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = [], shortest: [UInt16] = [], displayField: [Int32] = []
         var fieldStarts: [UInt64] = []
         var lower: [UInt32] = [], cased: [UInt32] = [], bonus: [Int8] = []
@@ -58,7 +57,7 @@ public final class NameIndex: Sendable {
         bonus.reserveCapacity(notes.count * 64)
         lower8.reserveCapacity(notes.count * 64)
         cased8.reserveCapacity(notes.count * 64)
-        for (i, n) in notes.enumerated() {
+        for n in notes {
             let firstField = fields.count
             // The note's names, once each, longest first (in their order when equally long):
             // a query most often matches the longest, so a note is known to match sooner.
@@ -80,7 +79,6 @@ public final class NameIndex: Sendable {
             for k in order {
                 let (kind, text, scalars) = names[k]
                 if k == 0 { display = Int32(fields.count) }
-                fieldNote.append(Int32(i))
                 fieldKind.append(kind)
                 fieldText.append(text)
                 let start = lower.count
@@ -108,7 +106,6 @@ public final class NameIndex: Sendable {
             noteTags.append(n.tags.map(\.folded))
         }
         self.noteCount = notes.count
-        self.fieldNote = fieldNote
         self.fieldKind = fieldKind
         self.fieldText = fieldText
         self.fields = fields
@@ -173,11 +170,8 @@ public struct NameSearchResult: Sendable {
 /// term that only grew goes on from `end`: typing a character costs a look at one name.
 struct Witness {
     var field: Int32
-    /// The field's place in the flat arrays, so the next search reads only its text.
-    var start: Int32
-    var length: Int32
     var end: Int32
-    static let unknown = Witness(field: -1, start: 0, length: 0, end: -1)
+    static let unknown = Witness(field: -1, end: -1)
 }
 
 /// Lets a newer keystroke stop a search that is still running.
@@ -451,8 +445,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         let field = fields[f]
         let start = Int(field.start), end = start &+ Int(field.length)
         let at = WordScan.first(positive[positive.count &- 1].pattern[0], in: lower, from: start, to: end)
-        return Witness(field: Int32(f), start: field.start, length: field.length,
-                       end: at < end ? Int32(truncatingIfNeeded: at &- start) : -1)
+        return Witness(field: Int32(f), end: at < end ? Int32(truncatingIfNeeded: at &- start) : -1)
     }
 
     /// The sum of the positive terms' scores in one name, nil unless all of them match.
@@ -547,7 +540,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
                     witness = firstOfLast(f)
                 } else if let end = matches(start, len, from: 0, pattern: 0, after: -1) {
                     anyMatch = true
-                    witness = Witness(field: Int32(f), start: field.start, length: field.length, end: Int32(end))
+                    witness = Witness(field: Int32(f), end: Int32(end))
                 }
                 continue
             }
@@ -556,7 +549,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             if witness.field < 0 {
                 // Where the last term ends, placed early, lets the next keystroke go on from it.
                 let end = positive.isEmpty ? -1 : matches(start, len, from: positive.count &- 1, pattern: 0, after: -1) ?? -1
-                witness = Witness(field: Int32(f), start: field.start, length: field.length, end: Int32(end))
+                witness = Witness(field: Int32(f), end: Int32(end))
             }
             if total > bestScore || (total == bestScore && len < bestLength) {
                 bestScore = total
@@ -592,7 +585,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         let known = scan.resumeTerm == positive.count
         let goesOn = w.end >= 0 ? scan.resumeOffset : 0
         guard let end = known ? Int(w.end)
-            : matches(Int(w.start), Int(w.length), from: scan.resumeTerm, pattern: goesOn, after: Int(w.end)) else {
+            : matches(Int(fields[Int(w.field)].start), Int(fields[Int(w.field)].length),
+                      from: scan.resumeTerm, pattern: goesOn, after: Int(w.end)) else {
             visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
             return
         }
@@ -627,13 +621,14 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
                 // The new characters are in none of its names, or not in the witness.
                 let info = noteInfo[note]
                 if info.mask & need != need { continue }
-                if fields[Int(w.field)].mask & need != need {
+                let field = fields[Int(w.field)]
+                if field.mask & need != need {
                     visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
                     continue
                 }
-                let start = Int(w.start)
+                let start = Int(field.start)
                 let e = FuzzyMatcher.greedyEnd(text, grown.pattern, from: scan.resumeOffset,
-                                               at: start &+ Int(w.end) &+ 1, to: start &+ Int(w.length))
+                                               at: start &+ Int(w.end) &+ 1, to: start &+ Int(field.length))
                 if e < 0 {
                     visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
                     continue
