@@ -100,7 +100,7 @@ struct MatcherTests {
         var rng = SystemRandomNumberGenerator()
         let alphabet: [Character] = ["a", "b", "c", "A", "B", "-", "_", " ", "/", "1", "é"]
         let matcher = FuzzyMatcher()
-        var checked = 0, capped = 0
+        var checked = 0, capped = 0, gapCapped = 0
         for round in 0..<4000 {
             // Mostly short texts; every fourth one long enough for several machine words.
             let n = Int.random(in: 1...(round % 4 == 0 ? 26 : 10), using: &rng)
@@ -109,12 +109,15 @@ struct MatcherTests {
             let query = String((0..<m).map { _ in ["a", "b", "c", "1", "-", "e"].randomElement(using: &rng)! })
             let prepared = PreparedText(text)
             let pattern = query.unicodeScalars.map { Fold.lower($0.value) }
-            // Every increasing alignment, scored by the reference definition.
+            // Every increasing alignment, scored by the reference definition; the shortest span.
             var best: Int32?
+            var span: Int?
             func walk(_ i: Int, _ from: Int, _ chosen: [Int]) {
                 if i == pattern.count {
                     let s = Scoring.score(bonuses: prepared.bonus, positions: chosen)
                     if best == nil || s > best! { best = s }
+                    let w = chosen.last! - chosen.first! + 1
+                    if span == nil || w < span! { span = w }
                     return
                 }
                 var k = from
@@ -151,10 +154,24 @@ struct MatcherTests {
                 #expect(cap >= best, "bound of \(query) in \(text)")
                 if cap < Scoring.ceiling(length: m) { capped += 1 }
             }
+            // The shortest stretch holding the query, and the cap less what its gaps must cost.
+            if m > 1 {
+                let window = prepared.lower.withUnsafeBufferPointer { t in
+                    pattern.withUnsafeBufferPointer { FuzzyMatcher.shortestWindow(t, $0, at: 0, to: t.count) }
+                }
+                #expect(window == (span ?? -1), "shortest window of \(query) in \(text)")
+                if let best, let span {
+                    let gapped = cap - Scoring.gapFloor(span: span, length: m)
+                    #expect(gapped >= best, "gap-capped bound of \(query) in \(text)")
+                    if gapped < cap { gapCapped += 1 }
+                }
+            }
         }
         #expect(checked > 300)
-        // The cap is below the ceiling often enough to spare the dynamic programme.
+        // The cap is below the ceiling often enough to spare the dynamic programme, and the gaps
+        // lower it further often.
         #expect(capped > 50)
+        #expect(gapCapped > 200)
     }
 
     @Test("a word at a time: finding a unit forward and backward equals a plain walk")
@@ -181,6 +198,57 @@ struct MatcherTests {
         check(UInt8.self)
         check(UInt16.self)
         check(UInt32.self)
+    }
+
+    @Test("two-character patterns: the shortcut without positions scores as the dynamic programme, on texts of many words")
+    func pairOnLongTexts() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "b", "x", "A", "-", " ", "/", "1", "é"]
+        let matcher = FuzzyMatcher()
+        var matched = 0
+        for _ in 0..<2000 {
+            // Texts of many machine words, the characters sparse or dense.
+            let n = Int.random(in: 50...200, using: &rng)
+            let text = String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
+            let query = String((0..<2).map { _ in ["a", "b", "1", "-", "e"].randomElement(using: &rng)! })
+            let prepared = PreparedText(text)
+            let pattern = query.unicodeScalars.map { Fold.lower($0.value) }
+            let term = QueryTerm(kind: .fuzzy, inverse: false, text: query, caseSensitive: false, pattern: pattern)
+            let full = matcher.match(term, in: prepared, positions: true)
+            #expect(matcher.match(term, in: prepared, positions: false)?.score == full?.score, "\(query) in \(text)")
+            let bytes = prepared.lower.map { $0 < 0x80 ? UInt8($0) : 0xFF }, pattern8 = pattern.map { UInt8($0) }
+            let score8 = bytes.withUnsafeBufferPointer { t in
+                prepared.bonus.withUnsafeBufferPointer { b in
+                    pattern8.withUnsafeBufferPointer { matcher.match(t, b, $0, positions: false)?.score }
+                }
+            }
+            #expect(score8 == full?.score, "\(query) in \(text), as bytes")
+            if full != nil { matched += 1 }
+            // The shortest stretch holding a longer query, against trying every start.
+            let longer = pattern + (0..<Int.random(in: 0...2, using: &rng)).map { _ in [0x61, 0x62, 0x31].randomElement(using: &rng)! }
+            let lower = prepared.lower
+            var shortest = -1
+            for s in lower.indices where lower[s] == longer[0] {
+                var j = s, i = 1
+                while i < longer.count, let next = lower[(j + 1)...].firstIndex(of: longer[i]) { j = next; i += 1 }
+                if i == longer.count && (shortest < 0 || j - s + 1 < shortest) { shortest = j - s + 1 }
+            }
+            // The whole text, and a stretch of it.
+            let cut = Int.random(in: 0...max(0, n - 64), using: &rng), stop = min(n, cut + 64)
+            var shortestCut = -1
+            for s in cut..<stop where lower[s] == longer[0] {
+                var j = s, i = 1
+                while i < longer.count, let next = lower[(j + 1)..<stop].firstIndex(of: longer[i]) { j = next; i += 1 }
+                if i == longer.count && (shortestCut < 0 || j - s + 1 < shortestCut) { shortestCut = j - s + 1 }
+            }
+            lower.withUnsafeBufferPointer { t in
+                longer.withUnsafeBufferPointer { p in
+                    #expect(FuzzyMatcher.shortestWindow(t, p, at: 0, to: n) == shortest, "\(longer) in \(text)")
+                    #expect(FuzzyMatcher.shortestWindow(t, p, at: cut, to: stop) == shortestCut, "\(longer) in \(text) from \(cut)")
+                }
+            }
+        }
+        #expect(matched > 1000)
     }
 
     @Test("very long texts use the greedy alignment and still match")

@@ -80,20 +80,11 @@ public final class FuzzyMatcher {
         guard m > 0 else { return MatchResult(score: 0, positions: []) }
         guard m <= n else { return nil }
         if m == 1 {
-            // The best-placed occurrence, in one walk.
-            let c = pattern[0]
-            var k = WordScan.first(c, in: text, from: 0, to: n)
-            guard k < n else { return nil }
-            var best = negative, at = k
-            while k < n {
-                let s = Scoring.scoreMatch + Int32(bonus[k]) * Scoring.firstCharMultiplier
-                if s > best { best = s; at = k }
-                k = WordScan.first(c, in: text, from: k + 1, to: n)
-            }
-            return MatchResult(score: best, positions: wantPositions ? [at] : [])
+            let (best, at) = Self.single(text, bonus, pattern[0])
+            return best == negative ? nil : MatchResult(score: best, positions: wantPositions ? [at] : [])
         }
         if m == 2 && !wantPositions && n <= Self.exactLimit {
-            let best = pair(text, bonus, pattern[0], pattern[1])
+            let best = Self.pair(text, bonus, pattern[0], pattern[1])
             return best == negative ? nil : MatchResult(score: best, positions: [])
         }
         // Earliest place for each pattern character (greedy forward), latest (greedy backward).
@@ -115,6 +106,37 @@ public final class FuzzyMatcher {
         let lo = first[0], hi = last[m - 1]
         if hi - lo + 1 > Self.exactLimit { return greedy(text, bonus, pattern, wantPositions) }
         return exact(text, bonus, pattern, lo: lo, hi: hi, wantPositions)
+    }
+
+    /// The score alone of a fuzzy pattern, nil when it does not match: the name index's loop,
+    /// which needs no positions, and no `MatchResult` to build and release per name.
+    @inline(__always)
+    func score<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ pattern: UnsafeBufferPointer<C>) -> Int32? {
+        let m = pattern.count
+        var best = negative
+        if m == 1 {
+            best = Self.single(text, bonus, pattern[0]).score
+        } else if m == 2 && text.count <= Self.exactLimit {
+            best = Self.pair(text, bonus, pattern[0], pattern[1])
+        } else {
+            return match(text, bonus, pattern, positions: false)?.score
+        }
+        return best == negative ? nil : best
+    }
+
+    /// The best-placed occurrence of one character, in one walk (`negative` when none).
+    private static func single<C: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ c: C) -> (score: Int32, at: Int) {
+        let n = text.count
+        var k = WordScan.first(c, in: text, from: 0, to: n)
+        var best = negative, at = k
+        while k < n {
+            let s = Scoring.scoreMatch + Int32(bonus[k]) * Scoring.firstCharMultiplier
+            if s > best { best = s; at = k }
+            k = WordScan.first(c, in: text, from: k + 1, to: n)
+        }
+        return (best, at)
     }
 
     // Sparse dynamic programme: row i visits only the places where pattern character i
@@ -235,7 +257,7 @@ public final class FuzzyMatcher {
     /// are visited in order, and each place of the second takes the better of continuing a run
     /// from the place just before and of a gap from the best earlier place of the first. The
     /// same value as the dynamic programme, without its tables or bounds.
-    private func pair<C: FixedWidthInteger & UnsignedInteger>(
+    private static func pair<C: FixedWidthInteger & UnsignedInteger>(
         _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C) -> Int32 {
         let n = text.count
         let match = Scoring.scoreMatch, gapExt = Scoring.gapExtension
@@ -247,6 +269,48 @@ public final class FuzzyMatcher {
         // The latest first character, not yet in `gap` while a second character may follow it
         // directly.
         var pending = -1, pendingStart = negative, pendingBonus: Int32 = 0
+        if MemoryLayout<C>.size == 1 && n >= 8 && n <= 64 {
+            // A name of 8 to 64 bytes (most): both characters' places as bits, from one read of
+            // each word, then those places in order.
+            let low = WordScan.lowBits(C.self), r0 = WordScan.repeated(p0), r1 = WordScan.repeated(p1)
+            var first: UInt64 = 0, second: UInt64 = 0
+            var k = 0
+            while true {
+                // The last word is the one ending at `n`: its places before `k` are dropped.
+                let at = min(k, n &- 8), drop = UInt64(truncatingIfNeeded: k &- at)
+                let w = WordScan.word(text, at: at), shift = UInt64(truncatingIfNeeded: k)
+                first |= (WordScan.byteBits(WordScan.zeroLanes(w ^ r0, low: low)) &>> drop) &<< shift
+                second |= (WordScan.byteBits(WordScan.zeroLanes(w ^ r1, low: low)) &>> drop) &<< shift
+                k &+= 8
+                if k >= n { break }
+            }
+            var places = first | second
+            while places != 0 {
+                let bit = places & (0 &- places)
+                places ^= bit
+                let j = bit.trailingZeroBitCount
+                let b = Int32(bonus[j])
+                // At a place of both (the same character twice), the second ends a pair first.
+                if second & bit != 0 && pending >= 0 {
+                    if pending == j &- 1 {
+                        best = max(best, pendingStart + match + max(b, max(pendingBonus, Scoring.bonusConsecutive)))
+                    } else {
+                        gap = max(gap, pendingStart - Int32(truncatingIfNeeded: pending) * gapExt)
+                        pending = -1
+                    }
+                }
+                if second & bit != 0 && gap != negative {
+                    best = max(best, gap + Int32(truncatingIfNeeded: j) * gapExt + gapConstant + match + b)
+                }
+                if first & bit != 0 {
+                    if pending >= 0 { gap = max(gap, pendingStart - Int32(truncatingIfNeeded: pending) * gapExt) }
+                    pending = j
+                    pendingStart = match + b * Scoring.firstCharMultiplier
+                    pendingBonus = b
+                }
+            }
+            return best
+        }
         var next0 = WordScan.first(p0, in: text, from: 0, to: n)
         guard next0 < n else { return negative }
         var next1 = WordScan.first(p1, in: text, from: next0 + 1, to: n)
@@ -304,6 +368,37 @@ public final class FuzzyMatcher {
             i &+= 1
         }
         return last
+    }
+
+    /// The length of the shortest stretch of `text[start..<end]` that holds `pattern` (at least
+    /// two characters) as a subsequence, or -1 when none does. From each place of the first
+    /// character in turn: the earliest end from there, then the latest start that still
+    /// reaches that end; the next try starts after that start.
+    static func shortestWindow<C: FixedWidthInteger & UnsignedInteger>(_ text: UnsafeBufferPointer<C>,
+                                                                       _ pattern: UnsafeBufferPointer<C>,
+                                                                       at start: Int, to end: Int) -> Int {
+        let m = pattern.count
+        var best = Int.max
+        var s = WordScan.first(pattern[0], in: text, from: start, to: end)
+        while s < end {
+            var j = s
+            var i = 1
+            while i < m {
+                j = WordScan.first(pattern[i], in: text, from: j &+ 1, to: end)
+                if j == end { return best == Int.max ? -1 : best }
+                i &+= 1
+            }
+            var k = j
+            i = m &- 2
+            while i >= 0 {
+                k = WordScan.last(pattern[i], in: text, from: s, through: k &- 1)
+                i &-= 1
+            }
+            best = min(best, j &- k &+ 1)
+            if best == m { break }
+            s = WordScan.first(pattern[0], in: text, from: k &+ 1, to: end)
+        }
+        return best == Int.max ? -1 : best
     }
 
     /// Greedy alignment for very long texts: the earliest end, then the latest start before it.

@@ -21,6 +21,8 @@ public final class NameIndex: Sendable {
     /// non-word character), as a `CharacterMask`: with it `Scoring.bound` caps what the field
     /// can score without reading its text.
     let fieldStarts: [UInt64]
+    /// Per note: the union of its names' `fieldStarts`, to cap all its names at once.
+    let noteStarts: [UInt64]
     /// Per note: the length of its shortest name (at most 65,535).
     let shortest: [UInt16]
     /// Per note: the field that names it in a list (its title, or its file name without one;
@@ -48,7 +50,7 @@ public final class NameIndex: Sendable {
     public init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
         var fieldKind: [FieldKind] = [], fieldText: [String] = []
         var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = [], shortest: [UInt16] = [], displayField: [Int32] = []
-        var fieldStarts: [UInt64] = []
+        var fieldStarts: [UInt64] = [], noteStarts: [UInt64] = []
         var lower: [UInt32] = [], cased: [UInt32] = [], bonus: [Int8] = []
         var lower8: [UInt8] = [], cased8: [UInt8] = []
         var noteTags: [[String]] = []
@@ -103,6 +105,7 @@ public final class NameIndex: Sendable {
             noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count),
                                      mask: own.reduce(0) { $0 | $1.mask }))
             shortest.append(UInt16(clamping: own.map(\.length).min() ?? 0))
+            noteStarts.append(fieldStarts[firstField...].reduce(0, |))
             noteTags.append(n.tags.map(\.folded))
         }
         self.noteCount = notes.count
@@ -113,6 +116,7 @@ public final class NameIndex: Sendable {
         self.shortest = shortest
         self.displayField = displayField
         self.fieldStarts = fieldStarts
+        self.noteStarts = noteStarts
         self.lower = lower
         self.cased = cased
         self.bonus = bonus
@@ -186,8 +190,16 @@ public final class CancelToken: Sendable {
 public final class NameSearcher {
     public let index: NameIndex
     private let matcher = FuzzyMatcher()
+    private var scratchNotes = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private var scratchWitnesses = UnsafeMutablePointer<Witness>.allocate(capacity: 1)
+    private var scratchCapacity = 1
 
     public init(_ index: NameIndex) { self.index = index }
+
+    deinit {
+        scratchNotes.deallocate()
+        scratchWitnesses.deallocate()
+    }
 
     /// Ranks notes for `query`. With `previous`, when the new query only narrows the old one
     /// (a character typed at the end), just the old matches are scored again. Returns nil
@@ -228,26 +240,20 @@ public final class NameSearcher {
             (scan.resumeTerm, scan.resumeOffset) = Self.resumePlan(from: previous.query, to: positive)
         }
         let witnesses = scan.resumeTerm >= 0 ? previous?.witness ?? [] : []
-        // Each candidate adds at most one note and one witness, written in place.
-        let capacity = max(1, candidates?.count ?? index.noteCount)
-        var ok = false
-        var witness: [Witness] = []
-        let matched = [Int32](unsafeUninitializedCapacity: capacity) { notes, notesCount in
-            witness = [Witness](unsafeUninitializedCapacity: capacity) { witnessBuffer, witnessCount in
-                var found = Found(notes: notes.baseAddress!, witnesses: witnessBuffer.baseAddress!)
-                if ascii {
-                    let p = PlainTerms<UInt8>(positive), i = PlainTerms<UInt8>(inverse)
-                    ok = withExtendedLifetime((p, i)) {
-                        scanFields(scan, p.terms, i.terms, index.lower8, index.cased8, witnesses, &found, &heap, cancel)
-                    }
-                } else {
-                    let p = PlainTerms<UInt32>(positive), i = PlainTerms<UInt32>(inverse)
-                    ok = withExtendedLifetime((p, i)) {
-                        scanFields(scan, p.terms, i.terms, index.lower, index.cased, witnesses, &found, &heap, cancel)
-                    }
-                }
-                witnessCount = found.count
-                notesCount = found.count
+        // Each candidate adds at most one note and one witness, written to the searcher's
+        // scratch memory (kept from search to search), then copied out at their count.
+        reserveScratch(max(1, candidates?.count ?? index.noteCount))
+        var found = Found(notes: scratchNotes, witnesses: scratchWitnesses)
+        let ok: Bool
+        if ascii {
+            let p = PlainTerms<UInt8>(positive), i = PlainTerms<UInt8>(inverse)
+            ok = withExtendedLifetime((p, i)) {
+                scanFields(scan, p.terms, i.terms, index.lower8, index.cased8, witnesses, &found, &heap, cancel)
+            }
+        } else {
+            let p = PlainTerms<UInt32>(positive), i = PlainTerms<UInt32>(inverse)
+            ok = withExtendedLifetime((p, i)) {
+                scanFields(scan, p.terms, i.terms, index.lower, index.cased, witnesses, &found, &heap, cancel)
             }
         }
         guard ok else { return nil }
@@ -257,7 +263,19 @@ public final class NameSearcher {
             return NameMatch(note: Int(e.note), field: index.fieldKind[f], text: index.fieldText[f],
                              score: positive.isEmpty ? 0 : e.score, positions: positions)
         }
+        let matched = Array(UnsafeBufferPointer(start: scratchNotes, count: found.count))
+        let witness = Array(UnsafeBufferPointer(start: scratchWitnesses, count: found.count))
         return NameSearchResult(query: query, matches: top, total: matched.count, matched: matched, witness: witness)
+    }
+
+    /// Room for the notes and witnesses of one scan, grown to the most candidates yet seen.
+    private func reserveScratch(_ count: Int) {
+        guard count > scratchCapacity else { return }
+        scratchNotes.deallocate()
+        scratchWitnesses.deallocate()
+        scratchNotes = .allocate(capacity: count)
+        scratchWitnesses = .allocate(capacity: count)
+        scratchCapacity = count
     }
 
     struct Scan {
@@ -317,16 +335,24 @@ public final class NameSearcher {
             index.noteInfo.withUnsafeBufferPointer { noteInfo in
             index.shortest.withUnsafeBufferPointer { shortest in
             index.fieldStarts.withUnsafeBufferPointer { fieldStarts in
+            index.noteStarts.withUnsafeBufferPointer { noteStarts in
             witnesses.withUnsafeBufferPointer { witnesses in
             (scan.candidates ?? []).withUnsafeBufferPointer { candidates in
-                var walk = NameScan(scan: scan, positive: positive, inverse: inverse, lower: lower, cased: cased,
+            positive.withUnsafeBufferPointer { positive in
+            inverse.withUnsafeBufferPointer { inverse in
+                let walk = NameScan(scan: scan, positive: positive, inverse: inverse, lower: lower, cased: cased,
                                     bonus: bonus, fields: fields, noteInfo: noteInfo, shortest: shortest,
-                                    fieldStarts: fieldStarts, witnesses: witnesses, candidates: candidates,
-                                    index: index, matcher: matcher, found: found, heap: heap)
-                let ok = walk.run(cancel)
-                found = walk.found
-                heap = walk.heap
+                                    fieldStarts: fieldStarts, noteStarts: noteStarts, witnesses: witnesses,
+                                    candidates: candidates,
+                                    index: index, matcher: matcher)
+                var state = ScanState(found: found, heap: heap, bar: heap.lengthBar(score: scan.ceiling))
+                let ok = walk.run(cancel, &state)
+                found = state.found
+                heap = state.heap
                 return ok
+            }
+            }
+            }
             }
             }
             }
@@ -357,13 +383,22 @@ public final class NameSearcher {
     }
 }
 
-/// One search's walk over its candidate notes: the index's arrays as buffers, the terms, and
-/// what it has found so far. A struct with its state in stored properties, so the hot loops
-/// touch no boxed or reference-counted value.
+/// What a scan has found so far: the notes and witnesses, the best entries, and the bar.
+private struct ScanState {
+    var found: NameSearcher.Found
+    var heap: TopK
+    /// Names this long or longer cannot make the list, however well they match.
+    var bar: Int
+}
+
+/// One search's walk over its candidate notes: the index's arrays as buffers and the terms.
+/// Immutable, its methods borrowing it and passing the `ScanState` along: a mutating method
+/// calling a non-mutating one made a copy of the whole struct at each call. Nothing here is
+/// boxed or reference-counted in the hot loops.
 private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     let scan: NameSearcher.Scan
-    let positive: [PlainTerm<C>]
-    let inverse: [PlainTerm<C>]
+    let positive: UnsafeBufferPointer<PlainTerm<C>>
+    let inverse: UnsafeBufferPointer<PlainTerm<C>>
     let lower: UnsafeBufferPointer<C>
     let cased: UnsafeBufferPointer<C>
     let bonus: UnsafeBufferPointer<Int8>
@@ -371,14 +406,11 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     let noteInfo: UnsafeBufferPointer<NoteInfo>
     let shortest: UnsafeBufferPointer<UInt16>
     let fieldStarts: UnsafeBufferPointer<UInt64>
+    let noteStarts: UnsafeBufferPointer<UInt64>
     let witnesses: UnsafeBufferPointer<Witness>
     let candidates: UnsafeBufferPointer<Int32>
     let index: NameIndex
     let matcher: FuzzyMatcher
-    var found: NameSearcher.Found
-    var heap: TopK
-    /// Names this long or longer cannot make the list, however well they match.
-    var bar: Int
     let need: UInt64
     let hasInverse: Bool
     /// Every note is a candidate (no earlier search to narrow).
@@ -386,12 +418,12 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     /// The witnesses of the earlier search apply.
     let resumes: Bool
 
-    init(scan: NameSearcher.Scan, positive: [PlainTerm<C>], inverse: [PlainTerm<C>],
+    init(scan: NameSearcher.Scan, positive: UnsafeBufferPointer<PlainTerm<C>>, inverse: UnsafeBufferPointer<PlainTerm<C>>,
          lower: UnsafeBufferPointer<C>, cased: UnsafeBufferPointer<C>, bonus: UnsafeBufferPointer<Int8>,
          fields: UnsafeBufferPointer<FieldInfo>, noteInfo: UnsafeBufferPointer<NoteInfo>,
          shortest: UnsafeBufferPointer<UInt16>, fieldStarts: UnsafeBufferPointer<UInt64>,
-         witnesses: UnsafeBufferPointer<Witness>, candidates: UnsafeBufferPointer<Int32>,
-         index: NameIndex, matcher: FuzzyMatcher, found: NameSearcher.Found, heap: TopK) {
+         noteStarts: UnsafeBufferPointer<UInt64>, witnesses: UnsafeBufferPointer<Witness>, candidates: UnsafeBufferPointer<Int32>,
+         index: NameIndex, matcher: FuzzyMatcher) {
         self.scan = scan
         self.positive = positive
         self.inverse = inverse
@@ -402,13 +434,11 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         self.noteInfo = noteInfo
         self.shortest = shortest
         self.fieldStarts = fieldStarts
+        self.noteStarts = noteStarts
         self.witnesses = witnesses
         self.candidates = candidates
         self.index = index
         self.matcher = matcher
-        self.found = found
-        self.heap = heap
-        bar = heap.lengthBar(score: scan.ceiling)
         need = scan.need
         hasInverse = !inverse.isEmpty
         all = scan.candidates == nil
@@ -454,37 +484,58 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
                _ b: UnsafeBufferPointer<Int8>) -> Int32? {
         var total: Int32 = 0
         for t in positive {
-            guard let r = matcher.match(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, positions: false)
-            else { return nil }
-            total &+= r.score
+            guard let r = matcher.score(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern) else { return nil }
+            total &+= r
         }
         return total
     }
 
-    /// The most the positive terms can score in field `f` (`Scoring.bound`).
+    /// The most the positive terms can score in a name whose characters at bonus places are
+    /// `starts` (`Scoring.bound`): a field's `fieldStarts`, or a note's `noteStarts` for all
+    /// its names at once.
     @inline(__always)
-    func bound(_ f: Int) -> Int32 {
+    func bound(starts: UInt64) -> Int32 {
         var bound: Int32 = 0
-        for t in positive { bound &+= Scoring.bound(t.bits, starts: fieldStarts[f]) }
+        for t in positive { bound &+= Scoring.bound(t.bits, starts: starts) }
         return bound
+    }
+
+    /// `cap` (from `bound`) less what the gaps of each fuzzy term of three or more characters
+    /// must cost in the name at `start` (`Scoring.gapFloor`): reads the name, but costs a
+    /// fraction of the dynamic programme. (A term of two characters is scored about as fast as
+    /// its window is found.) Nil when such a term does not match there at all.
+    func gapCapped(_ cap: Int32, _ start: Int, _ len: Int) -> Int32? {
+        var total = cap
+        for t in positive where t.kind == .fuzzy && t.pattern.count > 2 {
+            let span = FuzzyMatcher.shortestWindow(t.sensitive ? cased : lower, t.pattern, at: start, to: start &+ len)
+            if span < 0 { return nil }
+            total &-= Scoring.gapFloor(span: span, length: t.pattern.count)
+        }
+        return total
     }
 
     /// A note known to match, with the witness for the next search: only its names shorter
     /// than the bar can still make the list, and they are its last ones (names run longest
     /// first), so they are walked from the end. No inverse terms.
-    mutating func visitShort(_ note: Int, _ info: NoteInfo, witness: Witness) {
-        found.record(note, witness)
+    func visitShort(_ note: Int, _ info: NoteInfo, witness: Witness, _ s: inout ScanState) {
+        s.found.record(note, witness)
+        // None of its names can make the list: the cap of them all, at the shortest's length.
+        if s.heap.isFull && !s.heap.admits(score: bound(starts: noteStarts[note]), length: Int(shortest[note])) { return }
         var bestScore = Int32.min, bestField = -1, bestLength = Int.max
         var f = Int(info.end) &- 1
         while f >= Int(info.first) {
             let field = fields[f]
             let start = Int(field.start), len = Int(field.length)
-            if len >= bar { break }
+            if len >= s.bar { break }
             defer { f &-= 1 }
             if field.mask & need != need { continue }
             // Walking back, an equally long name comes earlier in the note, so it wins a tie.
-            let cap = heap.isFull ? bound(f) : scan.ceiling
-            guard heap.admits(score: cap, length: len), bestScore <= cap else { continue }
+            let cap = s.heap.isFull ? bound(starts: fieldStarts[f]) : scan.ceiling
+            guard s.heap.admits(score: cap, length: len), bestScore <= cap else { continue }
+            if s.heap.isFull {
+                guard let gapped = gapCapped(cap, start, len), s.heap.admits(score: gapped, length: len),
+                      bestScore <= gapped else { continue }
+            }
             guard let total = score(UnsafeBufferPointer(rebasing: lower[start..<(start + len)]),
                                     UnsafeBufferPointer(rebasing: cased[start..<(start + len)]),
                                     UnsafeBufferPointer(rebasing: bonus[start..<(start + len)])) else { continue }
@@ -495,14 +546,15 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             }
         }
         if bestField >= 0 {
-            heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
-            bar = heap.lengthBar(score: scan.ceiling)
+            s.heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+            s.bar = s.heap.lengthBar(score: scan.ceiling)
         }
     }
 
     /// Every name of one note looked at: does it match, with which best name and score.
     /// `anyMatch` and `witness` may already be known; `failed` is a field known not to match.
-    mutating func visit(_ note: Int, _ info: NoteInfo, anyMatch known: Bool, witness start: Witness, failed: Int) {
+    func visit(_ note: Int, _ info: NoteInfo, anyMatch known: Bool, witness start: Witness, failed: Int,
+               _ s: inout ScanState) {
         var anyMatch = known, witness = start
         var bestScore = Int32.min, bestField = -1, bestLength = Int.max
         var excluded = false
@@ -510,7 +562,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             let field = fields[f]
             let start = Int(field.start), len = Int(field.length)
             // Known to match: only a name short enough for the list is still of use.
-            if anyMatch && !hasInverse && len >= bar { continue }
+            if anyMatch && !hasInverse && len >= s.bar { continue }
             // A name missing a needed character is skipped before its text is read (unless an
             // inverse term must still look at it).
             if !hasInverse && field.mask & need != need { continue }
@@ -528,10 +580,15 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             // Only whether it matches counts when this name could not make the list: at the
             // ceiling it would have to be shorter; below, `Scoring.bound` says how well the
             // name can score at most.
-            var scoreWanted = len < bar && (bestScore < scan.ceiling || len < bestLength)
-            if scoreWanted && heap.isFull {
-                let cap = bound(f)
-                scoreWanted = heap.admits(score: cap, length: len) && (bestScore < cap || len < bestLength)
+            var scoreWanted = len < s.bar && (bestScore < scan.ceiling || len < bestLength)
+            if scoreWanted && s.heap.isFull {
+                let cap = bound(starts: fieldStarts[f])
+                scoreWanted = s.heap.admits(score: cap, length: len) && (bestScore < cap || len < bestLength)
+                if scoreWanted {
+                    // The gaps the name forces: often enough to leave it out; it may not match at all.
+                    guard let gapped = gapCapped(cap, start, len) else { continue }
+                    scoreWanted = s.heap.admits(score: gapped, length: len) && (bestScore < gapped || len < bestLength)
+                }
             }
             if !scoreWanted {
                 if anyMatch { continue }
@@ -558,26 +615,26 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             }
         }
         if excluded || !anyMatch { return }
-        found.record(note, witness)
+        s.found.record(note, witness)
         if !scan.hasPositive {
             bestScore = 0
             bestField = Int(index.displayField[note])
             bestLength = bestField < 0 ? 0 : Int(fields[bestField].length)
         }
         if bestField >= 0 {
-            heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
-            bar = heap.lengthBar(score: scan.ceiling)
+            s.heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+            s.bar = s.heap.lengthBar(score: scan.ceiling)
         }
     }
 
     /// One candidate note (`slot` in the candidates), its witness looked at first.
-    mutating func general(_ note: Int, _ slot: Int) {
+    func general(_ note: Int, _ slot: Int, _ s: inout ScanState) {
         // No name of the note has every character the terms need (and no inverse term could
         // exclude it from a list it is not on anyway).
         let info = noteInfo[note]
         if info.mask & need != need { return }
         guard resumes, witnesses[slot].field >= 0 else {
-            visit(note, info, anyMatch: false, witness: .unknown, failed: -1)
+            visit(note, info, anyMatch: false, witness: .unknown, failed: -1, &s)
             return
         }
         // Where the shorter query matched: most often the longer one does too.
@@ -587,20 +644,20 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         guard let end = known ? Int(w.end)
             : matches(Int(fields[Int(w.field)].start), Int(fields[Int(w.field)].length),
                       from: scan.resumeTerm, pattern: goesOn, after: Int(w.end)) else {
-            visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
+            visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field), &s)
             return
         }
         var witness = w
         witness.end = Int32(end)
-        if Int(shortest[note]) >= bar {
-            found.record(note, witness)
+        if Int(shortest[note]) >= s.bar {
+            s.found.record(note, witness)
         } else {
-            visitShort(note, info, witness: witness)
+            visitShort(note, info, witness: witness, &s)
         }
     }
 
     /// Every candidate in turn. False when cancelled.
-    mutating func run(_ cancel: CancelToken?) -> Bool {
+    func run(_ cancel: CancelToken?, _ s: inout ScanState) -> Bool {
         let count = all ? index.noteCount : candidates.count
         let filtersTags = !scan.tags.isEmpty
         var k = 0
@@ -615,7 +672,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
                 let note = Int(candidates[k]), w = witnesses[k]
                 k &+= 1
                 guard w.end >= 0 else {
-                    general(note, k &- 1)
+                    general(note, k &- 1, &s)
                     continue
                 }
                 // The new characters are in none of its names, or not in the witness.
@@ -623,22 +680,22 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
                 if info.mask & need != need { continue }
                 let field = fields[Int(w.field)]
                 if field.mask & need != need {
-                    visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
+                    visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field), &s)
                     continue
                 }
                 let start = Int(field.start)
                 let e = FuzzyMatcher.greedyEnd(text, grown.pattern, from: scan.resumeOffset,
                                                at: start &+ Int(w.end) &+ 1, to: start &+ Int(field.length))
                 if e < 0 {
-                    visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field))
+                    visit(note, info, anyMatch: false, witness: .unknown, failed: Int(w.field), &s)
                     continue
                 }
                 var witness = w
                 witness.end = Int32(truncatingIfNeeded: e &- start)
-                if Int(shortest[note]) >= bar {
-                    found.record(note, witness)
+                if Int(shortest[note]) >= s.bar {
+                    s.found.record(note, witness)
                 } else {
-                    visitShort(note, info, witness: witness)
+                    visitShort(note, info, witness: witness, &s)
                 }
             }
             return true
@@ -657,10 +714,10 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
                     witness = firstOfLast(f)
                     break
                 }
-                if Int(shortest[note]) >= bar {
-                    found.record(note, witness)
+                if Int(shortest[note]) >= s.bar {
+                    s.found.record(note, witness)
                 } else {
-                    visitShort(note, info, witness: witness)
+                    visitShort(note, info, witness: witness, &s)
                 }
             }
             return true
@@ -671,7 +728,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             let note = all ? k : Int(candidates[k])
             k &+= 1
             if filtersTags && !scan.tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
-            general(note, slot)
+            general(note, slot, &s)
         }
         return true
     }

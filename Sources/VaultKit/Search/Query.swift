@@ -120,6 +120,14 @@ extension FuzzyMatcher {
         }
     }
 
+    /// The score alone of one term, nil when it does not match (see `score(_:_:_:)`).
+    @inline(__always)
+    func score<C: FixedWidthInteger & UnsignedInteger>(
+        _ kind: QueryTerm.Kind, _ h: UnsafeBufferPointer<C>, _ b: UnsafeBufferPointer<Int8>,
+        _ p: UnsafeBufferPointer<C>) -> Int32? {
+        kind == .fuzzy ? score(h, b, p) : match(kind, h, b, p, positions: false)?.score
+    }
+
     /// Scores a whole query against one text: every positive term must match and their
     /// scores add up; an inverse term that matches rejects the text. Tag terms are ignored
     /// here (they filter notes, not texts).

@@ -87,8 +87,9 @@ public enum Scoring {
     /// the first character and kept by the run). Every term kind scores at most this.
     public static func ceiling(length: Int) -> Int32 {
         guard length > 0 else { return 0 }
-        return Int32(length) * scoreMatch + bonusBoundaryWhite * firstCharMultiplier
-            + Int32(length - 1) * bonusBoundaryWhite
+        // Unchecked: a query is far shorter than the 100 million characters it would take.
+        let m = Int32(truncatingIfNeeded: length)
+        return m &* scoreMatch &+ bonusBoundaryWhite &* firstCharMultiplier &+ (m &- 1) &* bonusBoundaryWhite
     }
 
     /// The most a term can score in a text, knowing only which of its characters (`bits`, one
@@ -110,6 +111,18 @@ public enum Scoring {
             total &+= scoreMatch &+ max(best, bonusConsecutive)
         }
         return total
+    }
+
+    /// The least the gaps of any alignment of a term of `length` characters cost, when the
+    /// shortest stretch of text holding it (`FuzzyMatcher.shortestWindow`) is `span` long: the
+    /// gaps of an alignment add up to its span less `length`, and each gap costs 2 more than
+    /// the characters it skips (`gapStart`, then `gapExtension` per further character). The
+    /// bonuses are capped alone (`bound`), so a text whose only alignments are spread out is
+    /// capped lower by this much.
+    @inline(__always)
+    static func gapFloor(span: Int, length: Int) -> Int32 {
+        guard span > length else { return 0 }
+        return Int32(truncatingIfNeeded: span &- length) &* -gapExtension &+ (-gapStart &+ gapExtension)
     }
 
     /// The score of one alignment (`positions` strictly increasing, one per query character).

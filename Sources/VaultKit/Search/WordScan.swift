@@ -35,7 +35,15 @@ enum WordScan {
 
     @inline(__always)
     static func word<C>(_ text: UnsafeBufferPointer<C>, at k: Int) -> UInt64 {
-        UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + k).loadUnaligned(as: UInt64.self))
+        UInt64(littleEndian: UnsafeRawPointer(text.baseAddress.unsafelyUnwrapped + k).loadUnaligned(as: UInt64.self))
+    }
+
+    /// The top bits of a word of byte lanes (as `zeroLanes` leaves them) packed into the low
+    /// byte, lane 0 first: lane k's bit at 8k + 7 moves to 56 + k, and the multiplication's
+    /// other products land below 56 or past 63 without sharing a bit, so nothing carries.
+    @inline(__always)
+    static func byteBits(_ z: UInt64) -> UInt64 {
+        ((z &>> 7) &* 0x0102_0408_1020_4080) &>> 56
     }
 
     /// The first `k` in `from..<end` with `text[k] == c`, or `end` when there is none.
