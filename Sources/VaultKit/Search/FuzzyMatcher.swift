@@ -22,6 +22,42 @@ private func stateIndex(_ b: Int32) -> Int {
     }
 }
 
+/// `FuzzyMatcher.pair`'s walk over the places of its two characters, in order of place.
+private struct PairWalk {
+    var best = negative
+    /// The best of start(j1) - j1 * gapExtension over the first characters folded in: a gap
+    /// from a first character at j1 to a second at j2 costs gapStart + (j2 - j1 - 2) *
+    /// gapExtension, and the part that depends on j1 is kept here.
+    var gap = negative
+    /// The latest first character, not yet in `gap` while a second may follow it directly.
+    var pending = -1, pendingStart = negative, pendingBonus: Int32 = 0
+
+    /// A place `j` of the second character, of bonus `b`: it continues a run from the place
+    /// just before, or ends a gap from the best earlier first character.
+    @inline(__always)
+    mutating func second(_ j: Int, _ b: Int32) {
+        let match = Scoring.scoreMatch, gapExt = Scoring.gapExtension
+        if pending >= 0 && pending == j &- 1 {
+            best = max(best, pendingStart + match + max(b, max(pendingBonus, Scoring.bonusConsecutive)))
+        } else if pending >= 0 {
+            gap = max(gap, pendingStart - Int32(truncatingIfNeeded: pending) * gapExt)
+            pending = -1
+        }
+        if gap != negative {
+            best = max(best, gap + Int32(truncatingIfNeeded: j) * gapExt + (Scoring.gapStart - 2 * gapExt) + match + b)
+        }
+    }
+
+    /// A place `j` of the first character: the one before it can only start a gap from now on.
+    @inline(__always)
+    mutating func first(_ j: Int, _ b: Int32) {
+        if pending >= 0 { gap = max(gap, pendingStart - Int32(truncatingIfNeeded: pending) * Scoring.gapExtension) }
+        pending = j
+        pendingStart = Scoring.scoreMatch + b * Scoring.firstCharMultiplier
+        pendingBonus = b
+    }
+}
+
 public struct MatchResult: Sendable, Equatable {
     public var score: Int32
     /// Matched scalar offsets in the text, increasing; empty unless asked for.
@@ -260,15 +296,7 @@ public final class FuzzyMatcher {
     private static func pair<C: FixedWidthInteger & UnsignedInteger>(
         _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C) -> Int32 {
         let n = text.count
-        let match = Scoring.scoreMatch, gapExt = Scoring.gapExtension
-        // A gap from a first character at j1 to a second at j2 costs
-        // gapStart + (j2 - j1 - 2) * gapExt: the part that depends on j1 is folded into `gap`.
-        let gapConstant = Scoring.gapStart - 2 * gapExt
-        var best = negative
-        var gap = negative          // max of start(j1) - j1 * gapExt over first characters folded in
-        // The latest first character, not yet in `gap` while a second character may follow it
-        // directly.
-        var pending = -1, pendingStart = negative, pendingBonus: Int32 = 0
+        var walk = PairWalk()
         if MemoryLayout<C>.size == 1 && n >= 8 && n <= 64 {
             // A name of 8 to 64 bytes (most): both characters' places as bits, from one read of
             // each word, then those places in order.
@@ -291,63 +319,32 @@ public final class FuzzyMatcher {
                 let j = bit.trailingZeroBitCount
                 let b = Int32(bonus[j])
                 // At a place of both (the same character twice), the second ends a pair first.
-                if second & bit != 0 && pending >= 0 {
-                    if pending == j &- 1 {
-                        best = max(best, pendingStart + match + max(b, max(pendingBonus, Scoring.bonusConsecutive)))
-                    } else {
-                        gap = max(gap, pendingStart - Int32(truncatingIfNeeded: pending) * gapExt)
-                        pending = -1
-                    }
-                }
-                if second & bit != 0 && gap != negative {
-                    best = max(best, gap + Int32(truncatingIfNeeded: j) * gapExt + gapConstant + match + b)
-                }
-                if first & bit != 0 {
-                    if pending >= 0 { gap = max(gap, pendingStart - Int32(truncatingIfNeeded: pending) * gapExt) }
-                    pending = j
-                    pendingStart = match + b * Scoring.firstCharMultiplier
-                    pendingBonus = b
-                }
+                if second & bit != 0 { walk.second(j, b) }
+                if first & bit != 0 { walk.first(j, b) }
             }
-            return best
+            return walk.best
         }
         var next0 = WordScan.first(p0, in: text, from: 0, to: n)
         guard next0 < n else { return negative }
         var next1 = WordScan.first(p1, in: text, from: next0 + 1, to: n)
         while next1 < n {
             if next0 < next1 {
-                // A first character: the one before it can only start a gap from now on.
                 let j = next0
-                if pending >= 0 { gap = max(gap, pendingStart - Int32(pending) * gapExt) }
-                let b = Int32(bonus[j])
-                pending = j
-                pendingStart = match + b * Scoring.firstCharMultiplier
-                pendingBonus = b
+                walk.first(j, Int32(bonus[j]))
                 next0 = WordScan.first(p0, in: text, from: j + 1, to: n)
             } else {
                 // A second character (when both are the same, it ends a pair before it starts one).
                 let j = next1
                 let b = Int32(bonus[j])
-                if pending == j - 1 {
-                    best = max(best, pendingStart + match + max(b, max(pendingBonus, Scoring.bonusConsecutive)))
-                } else if pending >= 0 {
-                    gap = max(gap, pendingStart - Int32(pending) * gapExt)
-                    pending = -1
-                }
-                if gap != negative {
-                    best = max(best, gap + Int32(j) * gapExt + gapConstant + match + b)
-                }
+                walk.second(j, b)
                 if next0 == j {
-                    if pending >= 0 { gap = max(gap, pendingStart - Int32(pending) * gapExt) }
-                    pending = j
-                    pendingStart = match + b * Scoring.firstCharMultiplier
-                    pendingBonus = b
+                    walk.first(j, b)
                     next0 = WordScan.first(p0, in: text, from: j + 1, to: n)
                 }
                 next1 = WordScan.first(p1, in: text, from: j + 1, to: n)
             }
         }
-        return best
+        return walk.best
     }
 
     /// Where `pattern[from...]` ends in `text[start..<end]` when each character is placed as
