@@ -145,10 +145,9 @@ struct MatcherTests {
                 checked += 1
             }
             // The cap from the characters at bonus places holds for every alignment.
-            var starts: UInt64 = 0
-            for (l, b) in zip(prepared.lower, prepared.bonus) where b > 0 { starts |= CharacterMask.bit(l) }
+            let places = BonusPlaces(lower: prepared.lower, bonuses: prepared.bonus)
             let bits = pattern.map { CharacterMask.bit($0) }
-            let cap = bits.withUnsafeBufferPointer { Scoring.bound($0, starts: starts) }
+            let cap = bits.withUnsafeBufferPointer { Scoring.bound($0, places: places) }
             #expect(cap <= Scoring.ceiling(length: m))
             if let best {
                 #expect(cap >= best, "bound of \(query) in \(text)")

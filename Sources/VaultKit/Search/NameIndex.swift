@@ -17,12 +17,11 @@ public final class NameIndex: Sendable {
     let fields: [FieldInfo]
     /// Per note: its fields and the union of their characters.
     let noteInfo: [NoteInfo]
-    /// Per field: the characters it holds where they earn a bonus (a word start, a switch, a
-    /// non-word character), as a `CharacterMask`: with it `Scoring.bound` caps what the field
-    /// can score without reading its text.
-    let fieldStarts: [UInt64]
+    /// Per field: the characters it holds where they earn a bonus (`BonusPlaces`): with them
+    /// `Scoring.bound` caps what the field can score without reading its text.
+    let fieldStarts: [BonusPlaces]
     /// Per note: the union of its names' `fieldStarts`, to cap all its names at once.
-    let noteStarts: [UInt64]
+    let noteStarts: [BonusPlaces]
     /// Per note: the length of its shortest name (at most 65,535).
     let shortest: [UInt16]
     /// Per note: the field that names it in a list (its title, or its file name without one;
@@ -50,7 +49,7 @@ public final class NameIndex: Sendable {
     public init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
         var fieldKind: [FieldKind] = [], fieldText: [String] = []
         var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = [], shortest: [UInt16] = [], displayField: [Int32] = []
-        var fieldStarts: [UInt64] = [], noteStarts: [UInt64] = []
+        var fieldStarts: [BonusPlaces] = [], noteStarts: [BonusPlaces] = []
         var lower: [UInt32] = [], cased: [UInt32] = [], bonus: [Int8] = []
         var lower8: [UInt8] = [], cased8: [UInt8] = []
         var noteTags: [[String]] = []
@@ -96,16 +95,14 @@ public final class NameIndex: Sendable {
                 fields.append(FieldInfo(start: Int32(start), length: Int32(scalars.count), mask: mask))
                 let bonuses = Scoring.bonuses(scalars)
                 bonus.append(contentsOf: bonuses)
-                var starts: UInt64 = 0
-                for (l, b) in zip(lower[start...], bonuses) where b > 0 { starts |= CharacterMask.bit(l) }
-                fieldStarts.append(starts)
+                fieldStarts.append(BonusPlaces(lower: lower[start...], bonuses: bonuses))
             }
             displayField.append(display)
             let own = fields[firstField...]
             noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count),
                                      mask: own.reduce(0) { $0 | $1.mask }))
             shortest.append(UInt16(clamping: own.map(\.length).min() ?? 0))
-            noteStarts.append(fieldStarts[firstField...].reduce(0, |))
+            noteStarts.append(fieldStarts[firstField...].reduce(BonusPlaces(), |))
             noteTags.append(n.tags.map(\.folded))
         }
         self.noteCount = notes.count
@@ -405,8 +402,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     let fields: UnsafeBufferPointer<FieldInfo>
     let noteInfo: UnsafeBufferPointer<NoteInfo>
     let shortest: UnsafeBufferPointer<UInt16>
-    let fieldStarts: UnsafeBufferPointer<UInt64>
-    let noteStarts: UnsafeBufferPointer<UInt64>
+    let fieldStarts: UnsafeBufferPointer<BonusPlaces>
+    let noteStarts: UnsafeBufferPointer<BonusPlaces>
     let witnesses: UnsafeBufferPointer<Witness>
     let candidates: UnsafeBufferPointer<Int32>
     let index: NameIndex
@@ -421,8 +418,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     init(scan: NameSearcher.Scan, positive: UnsafeBufferPointer<PlainTerm<C>>, inverse: UnsafeBufferPointer<PlainTerm<C>>,
          lower: UnsafeBufferPointer<C>, cased: UnsafeBufferPointer<C>, bonus: UnsafeBufferPointer<Int8>,
          fields: UnsafeBufferPointer<FieldInfo>, noteInfo: UnsafeBufferPointer<NoteInfo>,
-         shortest: UnsafeBufferPointer<UInt16>, fieldStarts: UnsafeBufferPointer<UInt64>,
-         noteStarts: UnsafeBufferPointer<UInt64>, witnesses: UnsafeBufferPointer<Witness>, candidates: UnsafeBufferPointer<Int32>,
+         shortest: UnsafeBufferPointer<UInt16>, fieldStarts: UnsafeBufferPointer<BonusPlaces>,
+         noteStarts: UnsafeBufferPointer<BonusPlaces>, witnesses: UnsafeBufferPointer<Witness>, candidates: UnsafeBufferPointer<Int32>,
          index: NameIndex, matcher: FuzzyMatcher) {
         self.scan = scan
         self.positive = positive
@@ -494,9 +491,9 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     /// `starts` (`Scoring.bound`): a field's `fieldStarts`, or a note's `noteStarts` for all
     /// its names at once.
     @inline(__always)
-    func bound(starts: UInt64) -> Int32 {
+    func bound(starts: BonusPlaces) -> Int32 {
         var bound: Int32 = 0
-        for t in positive { bound &+= Scoring.bound(t.bits, starts: starts) }
+        for t in positive { bound &+= Scoring.bound(t.bits, places: starts) }
         return bound
     }
 

@@ -93,21 +93,24 @@ public enum Scoring {
     }
 
     /// The most a term can score in a text, knowing only which of its characters (`bits`, one
-    /// `CharacterMask` bit each) the text holds anywhere it earns a bonus (`starts`): a
-    /// character outside `starts` earns no bonus of its own, one inside at most the highest.
-    /// Within a run a character earns at most the best bonus before it or the consecutive
-    /// bonus; a gap only costs. At most `ceiling`, and far less for a text whose word starts
-    /// hold none of the term's characters.
+    /// `CharacterMask` bit each) the text holds where they earn a bonus (`places`): a character
+    /// at no bonus place earns no bonus of its own, one at a white boundary (the start, after
+    /// whitespace) at most the highest, one only at other bonus places at most the delimiter
+    /// bonus (the highest of the others). Within a run a character earns at most the best bonus
+    /// before it or the consecutive bonus; a gap only costs. At most `ceiling`, and far less for
+    /// a text whose word starts hold none of the term's characters.
     @inline(__always)
-    static func bound(_ bits: UnsafeBufferPointer<UInt64>, starts: UInt64) -> Int32 {
+    static func bound(_ bits: UnsafeBufferPointer<UInt64>, places: BonusPlaces) -> Int32 {
         guard let first = bits.first else { return 0 }
-        // From a bonus place every later character keeps the highest bonus: the ceiling.
-        if starts & first != 0 { return ceiling(length: bits.count) }
-        var best: Int32 = 0
+        // From a white boundary every later character keeps the highest bonus: the ceiling.
+        if places.white & first != 0 { return ceiling(length: bits.count) }
+        @inline(__always) func own(_ b: UInt64) -> Int32 {
+            places.white & b != 0 ? bonusBoundaryWhite : places.any & b != 0 ? bonusBoundaryDelimiter : 0
+        }
+        var best = own(first)
         var total = scoreMatch &+ best &* firstCharMultiplier
         for b in bits.dropFirst() {
-            let own: Int32 = starts & b != 0 ? bonusBoundaryWhite : 0
-            best = max(best, own)
+            best = max(best, own(b))
             total &+= scoreMatch &+ max(best, bonusConsecutive)
         }
         return total
@@ -198,5 +201,32 @@ private extension String {
     /// The first scalar of the canonical decomposition of a one-scalar string (é → e).
     var decomposedBase: UInt32? {
         decomposedStringWithCanonicalMapping.unicodeScalars.first?.value
+    }
+}
+
+/// Which characters a text holds where they earn a bonus, as `CharacterMask`s: at any bonus
+/// place (a word start, a switch, a non-word character), and at a white boundary (the start of
+/// the text, after whitespace, whitespace itself: the highest bonus). `Scoring.bound` caps a
+/// score from them without reading the text.
+struct BonusPlaces {
+    var any: UInt64 = 0
+    var white: UInt64 = 0
+
+    init() {}
+
+    /// From a text's folded scalars and their bonuses (`Scoring.bonuses`).
+    init<S: Sequence>(lower: S, bonuses: [Int8]) where S.Element == UInt32 {
+        for (l, b) in zip(lower, bonuses) where b > 0 {
+            any |= CharacterMask.bit(l)
+            if Int32(b) == Scoring.bonusBoundaryWhite { white |= CharacterMask.bit(l) }
+        }
+    }
+
+    /// Both texts' places: a cap for either.
+    static func | (a: BonusPlaces, b: BonusPlaces) -> BonusPlaces {
+        var u = a
+        u.any |= b.any
+        u.white |= b.white
+        return u
     }
 }
