@@ -199,7 +199,7 @@ struct MatcherTests {
         check(UInt32.self)
     }
 
-    @Test("two-character patterns: the shortcut without positions scores as the dynamic programme, on texts of many words")
+    @Test("on texts of many words: two-character patterns score as the dynamic programme, and the shortest window is the shortest")
     func pairOnLongTexts() {
         var rng = SystemRandomNumberGenerator()
         let alphabet: [Character] = ["a", "b", "x", "A", "-", " ", "/", "1", "é"]

@@ -511,6 +511,18 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         return total
     }
 
+    /// Whether field `f` can still take a place in the full list, `better` saying what the
+    /// note's best name so far leaves it. The masks' cap first (`bound`); only when that lets
+    /// it in, the cap less the gaps the name forces (`gapCapped`, which reads it). Nil when a
+    /// fuzzy term is not in the name at all. (`s` is only read: in-out, the list is not copied.)
+    @inline(__always)
+    func mayPlace(_ f: Int, _ start: Int, _ len: Int, _ s: inout ScanState, better: (Int32) -> Bool) -> Bool? {
+        let cap = bound(starts: fieldStarts[f])
+        guard s.heap.admits(score: cap, length: len), better(cap) else { return false }
+        guard let gapped = gapCapped(cap, start, len) else { return nil }
+        return s.heap.admits(score: gapped, length: len) && better(gapped)
+    }
+
     /// A note known to match, with the witness for the next search: only its names shorter
     /// than the bar can still make the list, and they are its last ones (names run longest
     /// first), so they are walked from the end. No inverse terms.
@@ -527,12 +539,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             defer { f &-= 1 }
             if field.mask & need != need { continue }
             // Walking back, an equally long name comes earlier in the note, so it wins a tie.
-            let cap = s.heap.isFull ? bound(starts: fieldStarts[f]) : scan.ceiling
-            guard s.heap.admits(score: cap, length: len), bestScore <= cap else { continue }
-            if s.heap.isFull {
-                guard let gapped = gapCapped(cap, start, len), s.heap.admits(score: gapped, length: len),
-                      bestScore <= gapped else { continue }
-            }
+            // (While the list has room every name may take a place.)
+            if s.heap.isFull, mayPlace(f, start, len, &s, better: { bestScore <= $0 }) != true { continue }
             guard let total = score(UnsafeBufferPointer(rebasing: lower[start..<(start + len)]),
                                     UnsafeBufferPointer(rebasing: cased[start..<(start + len)]),
                                     UnsafeBufferPointer(rebasing: bonus[start..<(start + len)])) else { continue }
@@ -579,13 +587,9 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             // name can score at most.
             var scoreWanted = len < s.bar && (bestScore < scan.ceiling || len < bestLength)
             if scoreWanted && s.heap.isFull {
-                let cap = bound(starts: fieldStarts[f])
-                scoreWanted = s.heap.admits(score: cap, length: len) && (bestScore < cap || len < bestLength)
-                if scoreWanted {
-                    // The gaps the name forces: often enough to leave it out; it may not match at all.
-                    guard let gapped = gapCapped(cap, start, len) else { continue }
-                    scoreWanted = s.heap.admits(score: gapped, length: len) && (bestScore < gapped || len < bestLength)
-                }
+                // The name may not match at all.
+                guard let may = mayPlace(f, start, len, &s, better: { bestScore < $0 || len < bestLength }) else { continue }
+                scoreWanted = may
             }
             if !scoreWanted {
                 if anyMatch { continue }
