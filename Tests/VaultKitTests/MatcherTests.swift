@@ -168,9 +168,10 @@ struct MatcherTests {
         }
         #expect(checked > 300)
         // The cap is below the ceiling often enough to spare the dynamic programme, and the gaps
-        // lower it further often.
+        // lower it further often (about 235 times in 4000 rounds, varying by about 13: the bar
+        // sits far below, so the random strings cannot make the test flaky).
         #expect(capped > 50)
-        #expect(gapCapped > 200)
+        #expect(gapCapped > 120)
     }
 
     @Test("a word at a time: finding a unit forward and backward equals a plain walk")
