@@ -17,8 +17,10 @@ let package = Package(
         // The vault graph: scanning, parsing, resolution, tags, mentions. No terminal code.
         .target(
             name: "VaultKit",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [.product(name: "Yams", package: "Yams"), "CPrefetch"]
         ),
+        // A header-only C shim: `__builtin_prefetch` for the finder's scan.
+        .systemLibrary(name: "CPrefetch"),
         // Deterministic synthetic vaults with their ground truth, for tests and benchmarks.
         .target(
             name: "VaultGenerator",
