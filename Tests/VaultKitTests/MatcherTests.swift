@@ -251,6 +251,49 @@ struct MatcherTests {
         #expect(matched > 1000)
     }
 
+    @Test("a two-character pattern given a slack: nil only when every alignment's gaps cost more, else the full score")
+    func pairSlack() {
+        var rng = SystemRandomNumberGenerator()
+        // Mostly filler, so the pattern's characters fall near and far apart.
+        let alphabet: [Character] = ["a", "b", "A", "-", " ", "/", "1"] + Array(repeating: "x", count: 12)
+        let matcher = FuzzyMatcher()
+        var cut = 0, kept = 0
+        for _ in 0..<3000 {
+            // Bytes, 8 to 64 of them: the texts whose places are found as bits.
+            let n = Int.random(in: 8...64, using: &rng)
+            let text = String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
+            let query = String((0..<2).map { _ in ["a", "b", "1", "-"].randomElement(using: &rng)! })
+            let prepared = PreparedText(text)
+            let bytes = prepared.lower.map { UInt8($0) }, pattern = query.utf8.map { $0 }
+            // What the cheapest alignment's gap costs, over every pair of places.
+            var cheapest: Int32?
+            for i in 0..<n where bytes[i] == pattern[0] {
+                for j in (i + 1)..<n where bytes[j] == pattern[1] {
+                    let cost: Int32 = j == i + 1 ? 0 : -Scoring.gapStart - Int32(j - i - 2) * Scoring.gapExtension
+                    cheapest = min(cheapest ?? cost, cost)
+                }
+            }
+            let slack = Int32.random(in: -2...24, using: &rng)
+            bytes.withUnsafeBufferPointer { t in
+                prepared.bonus.withUnsafeBufferPointer { b in
+                    pattern.withUnsafeBufferPointer { p in
+                        let full = matcher.score(t, b, p), slacked = matcher.score(t, b, p, slack: slack)
+                        #expect((full == nil) == (cheapest == nil), "\(query) in \(text)")
+                        if let cheapest, cheapest <= slack {
+                            #expect(slacked == full, "\(query) in \(text), slack \(slack), cheapest gap \(cheapest)")
+                            kept += 1
+                        } else {
+                            #expect(slacked == nil || slacked == full, "\(query) in \(text), slack \(slack)")
+                            if full != nil && slacked == nil { cut += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        // Both sides happen often.
+        #expect(cut > 300 && kept > 300, "cut \(cut), kept \(kept)")
+    }
+
     @Test("very long texts use the greedy alignment and still match")
     func greedy() {
         let long = String(repeating: "x", count: 40_000) + "needle" + String(repeating: "y", count: 30_000)

@@ -145,16 +145,20 @@ public final class FuzzyMatcher {
     }
 
     /// The score alone of a fuzzy pattern, nil when it does not match: the name index's loop,
-    /// which needs no positions, and no `MatchResult` to build and release per name.
+    /// which needs no positions, and no `MatchResult` to build and release per name. With a
+    /// `slack` (what the gaps of an alignment may cost before it scores too little to be of
+    /// use), also nil for a pattern of two characters whose every alignment costs more, when
+    /// that shows before its places are walked.
     @inline(__always)
     func score<C: FixedWidthInteger & UnsignedInteger>(
-        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ pattern: UnsafeBufferPointer<C>) -> Int32? {
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ pattern: UnsafeBufferPointer<C>,
+        slack: Int32 = .max) -> Int32? {
         let m = pattern.count
         var best = negative
         if m == 1 {
             best = Self.single(text, bonus, pattern[0]).score
         } else if m == 2 && text.count <= Self.exactLimit {
-            best = Self.pair(text, bonus, pattern[0], pattern[1])
+            best = Self.pair(text, bonus, pattern[0], pattern[1], slack: slack)
         } else {
             return match(text, bonus, pattern, positions: false)?.score
         }
@@ -294,7 +298,8 @@ public final class FuzzyMatcher {
     /// from the place just before and of a gap from the best earlier place of the first. The
     /// same value as the dynamic programme, without its tables or bounds.
     private static func pair<C: FixedWidthInteger & UnsignedInteger>(
-        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C) -> Int32 {
+        _ text: UnsafeBufferPointer<C>, _ bonus: UnsafeBufferPointer<Int8>, _ p0: C, _ p1: C,
+        slack: Int32 = .max) -> Int32 {
         let n = text.count
         var walk = PairWalk()
         if MemoryLayout<C>.size == 1 && n >= 8 && n <= 64 {
@@ -312,6 +317,7 @@ public final class FuzzyMatcher {
                 k &+= 8
                 if k >= n { break }
             }
+            if slack < Int32.max && !Self.closeEnough(first, second, slack: slack) { return negative }
             var places = first | second
             while places != 0 {
                 let bit = places & (0 &- places)
@@ -345,6 +351,25 @@ public final class FuzzyMatcher {
             }
         }
         return walk.best
+    }
+
+    /// Whether a place in `second` follows one in `first` (places as bits, lowest first) closely
+    /// enough for the gap between them to cost at most `slack`: right after it (a run, no gap)
+    /// or `d` places on, a gap costing -gapStart - (d - 2) * gapExtension.
+    @inline(__always)
+    static func closeEnough(_ first: UInt64, _ second: UInt64, slack: Int32) -> Bool {
+        if slack < 0 { return false }
+        let open = slack &+ Scoring.gapStart
+        let far = open < 0 ? 1 : 2 &+ Int(open / -Scoring.gapExtension)
+        if far >= 63 { return true }
+        // Each first's place moved on by 1 to `far`: shifts by 1..covered, then doubled.
+        var reach = first &<< 1, covered = 1
+        while covered < far {
+            let step = min(covered, far &- covered)
+            reach |= reach &<< UInt64(truncatingIfNeeded: step)
+            covered &+= step
+        }
+        return reach & second != 0
     }
 
     /// Where `pattern[from...]` ends in `text[start..<end]` when each character is placed as

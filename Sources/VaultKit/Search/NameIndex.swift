@@ -381,6 +381,13 @@ public final class NameSearcher {
     }
 }
 
+/// Whether a name can take a place in the full list (`NameScan.placement`): a fuzzy term is
+/// not in it at all, it cannot, or it may, scoring at most `cap`.
+private enum Placement {
+    case absent, cannot
+    case may(cap: Int32)
+}
+
 /// What a scan has found so far: the notes and witnesses, the best entries, and the bar.
 private struct ScanState {
     var found: NameSearcher.Found
@@ -476,13 +483,17 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         return Witness(field: Int32(f), end: at < end ? Int32(truncatingIfNeeded: at &- start) : -1)
     }
 
-    /// The sum of the positive terms' scores in one name, nil unless all of them match.
+    /// The sum of the positive terms' scores in one name, nil unless all of them match. With
+    /// a `slack`, the most the gaps of the terms' alignments may cost for the name to be of
+    /// use (its cap less the least score it needs), also nil when a term shows they cost more:
+    /// the terms' scores add up, so each term's gaps alone must cost no more than that.
     @inline(__always)
     func score(_ lowerText: UnsafeBufferPointer<C>, _ casedText: UnsafeBufferPointer<C>,
-               _ b: UnsafeBufferPointer<Int8>) -> Int32? {
+               _ b: UnsafeBufferPointer<Int8>, slack: Int32 = .max) -> Int32? {
         var total: Int32 = 0
         for t in positive {
-            guard let r = matcher.score(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern) else { return nil }
+            guard let r = matcher.score(t.kind, t.sensitive ? casedText : lowerText, b, t.pattern, slack: slack)
+            else { return nil }
             total &+= r
         }
         return total
@@ -514,14 +525,14 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
 
     /// Whether field `f` can still take a place in the full list, `better` saying what the
     /// note's best name so far leaves it. The masks' cap first (`bound`); only when that lets
-    /// it in, the cap less the gaps the name forces (`gapCapped`, which reads it). Nil when a
-    /// fuzzy term is not in the name at all. (`s` is only read: in-out, the list is not copied.)
+    /// it in, the cap less the gaps the name forces (`gapCapped`, which reads it). (`s` is only
+    /// read: in-out, the list is not copied.)
     @inline(__always)
-    func mayPlace(_ f: Int, _ start: Int, _ len: Int, _ s: inout ScanState, better: (Int32) -> Bool) -> Bool? {
+    func placement(_ f: Int, _ start: Int, _ len: Int, _ s: inout ScanState, better: (Int32) -> Bool) -> Placement {
         let cap = bound(starts: fieldStarts[f])
-        guard s.heap.admits(score: cap, length: len), better(cap) else { return false }
-        guard let gapped = gapCapped(cap, start, len) else { return nil }
-        return s.heap.admits(score: gapped, length: len) && better(gapped)
+        guard s.heap.admits(score: cap, length: len), better(cap) else { return .cannot }
+        guard let gapped = gapCapped(cap, start, len) else { return .absent }
+        return s.heap.admits(score: gapped, length: len) && better(gapped) ? .may(cap: gapped) : .cannot
     }
 
     /// A note known to match, with the witness for the next search: only its names shorter
@@ -540,11 +551,17 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             defer { f &-= 1 }
             if field.mask & need != need { continue }
             // Walking back, an equally long name comes earlier in the note, so it wins a tie.
-            // (While the list has room every name may take a place.)
-            if s.heap.isFull, mayPlace(f, start, len, &s, better: { bestScore <= $0 }) != true { continue }
+            // (While the list has room every name may take a place.) The least score of use
+            // leaves the gaps a slack to the cap: the scorer may stop at the places (`score`).
+            var slack = Int32.max
+            if s.heap.isFull {
+                guard case let .may(cap) = placement(f, start, len, &s, better: { bestScore <= $0 }) else { continue }
+                slack = cap &- max(s.heap.floor(length: len), bestScore)
+            }
             guard let total = score(UnsafeBufferPointer(rebasing: lower[start..<(start + len)]),
                                     UnsafeBufferPointer(rebasing: cased[start..<(start + len)]),
-                                    UnsafeBufferPointer(rebasing: bonus[start..<(start + len)])) else { continue }
+                                    UnsafeBufferPointer(rebasing: bonus[start..<(start + len)]), slack: slack)
+            else { continue }
             if total > bestScore || (total == bestScore && len <= bestLength) {
                 bestScore = total
                 bestField = f
@@ -588,9 +605,11 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             // name can score at most.
             var scoreWanted = len < s.bar && (bestScore < scan.ceiling || len < bestLength)
             if scoreWanted && s.heap.isFull {
-                // The name may not match at all.
-                guard let may = mayPlace(f, start, len, &s, better: { bestScore < $0 || len < bestLength }) else { continue }
-                scoreWanted = may
+                switch placement(f, start, len, &s, better: { bestScore < $0 || len < bestLength }) {
+                case .absent: continue
+                case .cannot: scoreWanted = false
+                case .may: break
+                }
             }
             if !scoreWanted {
                 if anyMatch { continue }
@@ -897,6 +916,13 @@ struct TopK {
     @inline(__always) func admits(score: Int32, length: Int) -> Bool {
         guard items.count == limit, let worst = items.first else { return true }
         return score > worst.score || (score == worst.score && length < worst.length)
+    }
+
+    /// The least score an entry of this length (and a later note) needs to take a place, when
+    /// the heap is full.
+    @inline(__always) func floor(length: Int) -> Int32 {
+        let worst = items[0]
+        return length < worst.length ? worst.score : worst.score &+ 1
     }
 
     /// The length from which an entry of this score (and a later note) could not take a place:

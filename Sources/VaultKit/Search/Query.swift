@@ -120,12 +120,13 @@ extension FuzzyMatcher {
         }
     }
 
-    /// The score alone of one term, nil when it does not match (see `score(_:_:_:)`).
+    /// The score alone of one term, nil when it does not match (see `score(_:_:_:slack:)`;
+    /// the slack serves fuzzy terms only).
     @inline(__always)
     func score<C: FixedWidthInteger & UnsignedInteger>(
         _ kind: QueryTerm.Kind, _ h: UnsafeBufferPointer<C>, _ b: UnsafeBufferPointer<Int8>,
-        _ p: UnsafeBufferPointer<C>) -> Int32? {
-        kind == .fuzzy ? score(h, b, p) : match(kind, h, b, p, positions: false)?.score
+        _ p: UnsafeBufferPointer<C>, slack: Int32 = .max) -> Int32? {
+        kind == .fuzzy ? score(h, b, p, slack: slack) : match(kind, h, b, p, positions: false)?.score
     }
 
     /// Scores a whole query against one text: every positive term must match and their
