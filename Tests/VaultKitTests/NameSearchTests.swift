@@ -114,6 +114,13 @@ struct NameSearchTests {
             notes["\(folder)\(word())-\(word())-\(i).md"] =
                 "---\ntitle: \(word()) \(word())\naliases: [\(aliases.joined(separator: ", "))]\ntags: [\(word() == "n" ? "x/y" : "z")]\n---\n"
         }
+        // Names whose "n" and "w" start words a number's width apart, and end at lengths of
+        // their own: for "nw" the list's last places go by the gap and then the length, and
+        // the scorer may stop at the places of a name that cannot beat the worst of them.
+        for i in stride(from: 1, to: 3000, by: 19) {
+            let tail = String(repeating: "s", count: Int(rng.next() % 12))
+            notes["note \(i) with \(tail).md"] = "---\ntitle: note \(i) with \(tail)\n---\n"
+        }
         let big = Vault.make(notes: notes)
         let index = NameIndex(big)
         let searcher = NameSearcher(index)
