@@ -381,6 +381,13 @@ public final class NameSearcher {
     }
 }
 
+/// Asks for the memory of `buffer[i]` ahead of its use (`CPrefetch`). Any `i` will do: a
+/// prefetch never faults.
+@inline(__always)
+private func prefetchElement<T>(_ buffer: UnsafeBufferPointer<T>, _ i: Int) {
+    mycel_prefetch(buffer.baseAddress.unsafelyUnwrapped + i)
+}
+
 /// Whether a name can take a place in the full list (`NameScan.placement`): a fuzzy term is
 /// not in it at all, it cannot, or it may, scoring at most `cap`.
 private enum Placement {
@@ -687,12 +694,12 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
         let far = k &+ 16, near = k &+ 6
         if far < count {
             let note = all ? far : Int(candidates[far])
-            mycel_prefetch(noteInfo.baseAddress.unsafelyUnwrapped + note)
-            mycel_prefetch(noteStarts.baseAddress.unsafelyUnwrapped + note)
-            mycel_prefetch(shortest.baseAddress.unsafelyUnwrapped + note)
+            prefetchElement(noteInfo, note)
+            prefetchElement(noteStarts, note)
+            prefetchElement(shortest, note)
             if resumes, case let f = Int(witnesses[far].field), f >= 0 {
-                mycel_prefetch(fields.baseAddress.unsafelyUnwrapped + f)
-                mycel_prefetch(fieldStarts.baseAddress.unsafelyUnwrapped + f)
+                prefetchElement(fields, f)
+                prefetchElement(fieldStarts, f)
             }
         }
         guard near < count else { return }
@@ -705,13 +712,13 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             guard info.first < info.end else { return }
             f = Int(info.first)
             at = 0
-            mycel_prefetch(fields.baseAddress.unsafelyUnwrapped + f)
-            mycel_prefetch(fieldStarts.baseAddress.unsafelyUnwrapped + f)
+            prefetchElement(fields, f)
+            prefetchElement(fieldStarts, f)
         }
         let start = Int(fields[f].start)
-        mycel_prefetch(lower.baseAddress.unsafelyUnwrapped + (start &+ at))
-        mycel_prefetch(bonus.baseAddress.unsafelyUnwrapped + start)
-        mycel_prefetch(bonus.baseAddress.unsafelyUnwrapped + (start &+ 64))
+        prefetchElement(lower, start &+ at)
+        prefetchElement(bonus, start)
+        prefetchElement(bonus, start &+ 64)
     }
 
     /// Every candidate in turn, the memory of those a few slots on asked for (`prefetch`)
