@@ -23,9 +23,16 @@ struct BodyMask {
     /// `count` clear flags, kept in `storage`'s memory when it has room (what it held is
     /// dropped).
     init(count: Int, reusing storage: consuming [UInt8] = []) {
-        flags = storage
-        flags.removeAll(keepingCapacity: true)
-        flags.append(addingCapacity: count) { $0.append(repeating: 0, count: count) }
+        // Worked on as a local: assigned to `flags` first, the storage was still referenced
+        // by the parameter when it was emptied, so every note got new memory (and new pages
+        // to fault in) instead of the task's scratch.
+        var f = storage
+        if f.count > count { f.removeLast(f.count - count) }
+        f.withUnsafeMutableBufferPointer { p in
+            if let base = p.baseAddress { memset(base, 0, p.count) }
+        }
+        if f.count < count { f.append(contentsOf: repeatElement(0, count: count - f.count)) }
+        flags = f
     }
 
     @inline(__always) func isHidden(_ i: Int) -> Bool { flags[i] & Self.hidden != 0 }
