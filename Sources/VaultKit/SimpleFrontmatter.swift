@@ -75,6 +75,15 @@ enum SimpleFrontmatter {
             if v == line.end {
                 // Nothing after the colon: a block list on the lines below, or null.
                 var items: [PropertyValue] = []
+                // Sized once, to the item lines below (the list grew by doubling before).
+                var itemLines = 0
+                for l in lines[i...] {
+                    var d = l.start
+                    while d < l.end, b[d] == space { d += 1 }
+                    guard d < l.end, b[d] == dash else { break }
+                    itemLines += 1
+                }
+                items.reserveCapacity(itemLines)
                 var indent: Int?
                 while i < lines.count {
                     let l = lines[i]
@@ -105,6 +114,11 @@ enum SimpleFrontmatter {
             }
             if b[v] == lbracket {
                 var items: [PropertyValue] = []
+                // Sized once, to one more than the line's commas (a comma in a quoted item
+                // only makes it a little larger).
+                var commas = 0
+                for k in v..<line.end where b[k] == comma { commas += 1 }
+                items.reserveCapacity(commas + 1)
                 var p = skipSpaces(b, v + 1, line.end)
                 if p < line.end, b[p] == rbracket {
                     p += 1
