@@ -195,6 +195,14 @@ func utf8String(_ bytes: [UInt8]) -> String? {
     return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: ascii))
 }
 
+/// A string of bytes cut from a string at scalar boundaries (so valid UTF-8), copied without
+/// checking them again: a `Substring`'s conversion validates its bytes anew.
+@inline(__always)
+func stringOfValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> String {
+    guard !b.isEmpty else { return "" }
+    return String(copying: UTF8Span(unchecked: b.span, isKnownASCII: false))
+}
+
 /// Number of Unicode scalars in a byte range of (possibly invalid) UTF-8.
 @inline(__always)
 func scalarCount(_ bytes: [UInt8], _ range: Range<Int>) -> Int {

@@ -184,23 +184,19 @@ public struct Vault: Sendable {
     /// A note's id (path without `.md`), name (file name without `.md`) and folder.
     private static func noteNames(_ path: String) -> (id: String, name: String, folder: String) {
         // Byte offsets of the last `/` and of the name's end, found once; the parts are then
-        // cut from the path (the id is the path without `.md`, not a new concatenation).
+        // copied from the path's bytes (cut at ASCII bytes, so whole scalars) without being
+        // validated again. The id is the path itself when it has no `.md`.
         var copy = path
-        let slash = copy.withUTF8 { b -> Int in
+        return copy.withUTF8 { b in
             var slash = b.count - 1
             while slash >= 0, b[slash] != UInt8(ascii: "/") { slash -= 1 }
-            return slash
+            let md = b.count - slash - 1 > 3 && path.utf8.hasMDSuffix
+            let stem = md ? b.count - 3 : b.count
+            let id = md ? stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[0..<stem])) : path
+            guard slash >= 0 else { return (id, id, "") }
+            return (id, stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[(slash + 1)..<stem])),
+                    stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[0..<slash])))
         }
-        let u = path.utf8
-        let stem = u.hasMDSuffix && u.count - slash - 1 > 3 ? u.count - 3 : u.count
-        let stemEnd = u.index(u.startIndex, offsetBy: stem)
-        guard slash >= 0 else {
-            let name = stem == u.count ? path : String(path[..<stemEnd])
-            return (name, name, "")
-        }
-        let slashIndex = u.index(u.startIndex, offsetBy: slash)
-        let id = stem == u.count ? path : String(path[..<stemEnd])
-        return (id, String(path[u.index(after: slashIndex)..<stemEnd]), String(path[..<slashIndex]))
     }
 
     private static func makeNote(_ path: String, _ p: consuming ParsedNote) -> Note {
