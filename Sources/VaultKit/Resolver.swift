@@ -199,13 +199,25 @@ struct FileIndex: Sendable {
             while raw.hasPrefix("/") { raw.removeFirst() }
             return Resolution(destination: exact(raw))
         }
-        // An ASCII name (nearly every link) is folded into a buffer on the stack; any other
-        // gets its key made as a string.
+        // A name of ASCII and CJK ideographs (nearly every link) is folded into a buffer on
+        // the stack; any other gets its key made as a string.
         let resolution = raw.withUTF8 { b -> Resolution? in
             var upper = false
-            for c in b {
-                if c >= 0x80 { return nil }
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c >= 0x80 {
+                    // U+4000 to U+9FFF (CJK Extension A, the Yijing hexagrams, the unified
+                    // ideographs): three bytes led by E4 to E9. They have no case and are
+                    // their own NFC, so they are their own key.
+                    guard c &- 0xE4 < 6, i + 2 < b.count, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 else {
+                        return nil
+                    }
+                    i += 3
+                    continue
+                }
                 if c &- 0x41 < 26 { upper = true }
+                i += 1
             }
             guard upper else { return resolve(key: b, from: sourceFolder) }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out in

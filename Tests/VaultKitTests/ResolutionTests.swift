@@ -137,6 +137,40 @@ struct ResolutionTests {
         }
     }
 
+    @Test("links of ASCII and CJK ideographs (keyed on the stack) resolve as their name keys say, at the edges of the range too")
+    func ideographLinksResolveByNameKey() {
+        var rng = SplitMix64(seed: 44)
+        // U+3FFF and U+A000 sit just outside the range keyed on the stack; U+0301 after an
+        // ideograph and the Kelvin sign take the string path.
+        let pieces = ["a", "B", "菌", "糸", "\u{4000}", "\u{4DC0}", "\u{9FFF}", "\u{3FFF}", "\u{A000}", "\u{301}",
+                      "\u{212A}", "k", "é", "-"]
+        func name() -> String {
+            (0..<Int(rng.next() % 4 + 1)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+        }
+        var notes: [String: String] = [:]
+        var names: [String] = []
+        for _ in 0..<60 {
+            let n = name()
+            guard !names.contains(where: { $0.nameKey == n.nameKey }) else { continue }
+            notes["f/\(n).md"] = ""
+            names.append(n)
+        }
+        var written: [String] = []
+        for _ in 0..<300 {
+            // A known name with some characters upper-cased, or a new name.
+            let n = rng.next() % 3 == 0 ? name() : names[Int(rng.next() % UInt64(names.count))]
+            written.append(n.unicodeScalars.map { rng.next() % 2 == 0 ? String($0).uppercased() : String($0) }.joined())
+        }
+        notes["n.md"] = written.map { "[[\($0)]]" }.joined(separator: " ")
+        let v = vault(notes)
+        let expected = written.map { w -> String in
+            if let n = names.first(where: { $0.nameKey == w.nameKey }) { return "f/\(n).md" }
+            return "ghost:" + w.folded
+        }
+        #expect(v.targets("n.md") == expected)
+        #expect(expected.filter { !$0.hasPrefix("ghost:") }.count > 150)
+    }
+
     @Test("the key table: the first value of a key stays, look-ups find every key and no other, and it grows past its size")
     func keyTable() {
         var arena = KeyArena(capacity: 0)
