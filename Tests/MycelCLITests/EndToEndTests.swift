@@ -47,9 +47,35 @@ final class TmuxSession {
     }
 
     deinit {
+        // mycel saves its session when the server's hang-up reaches it: the folders are
+        // removed once every process of the pane has exited, or the save makes them again
+        // (the test runs left thousands of state folders in /tmp).
+        let processes = paneProcesses()
         _ = try? tmux(["kill-server"])
+        let deadline = Date().addingTimeInterval(5)
+        while processes.contains(where: Self.isRunning), Date() < deadline { usleep(10_000) }
         if ownsVault { try? FileManager.default.removeItem(atPath: vault) }
         if keepState == false { try? FileManager.default.removeItem(atPath: stateHome) }
+    }
+
+    /// The pane's shell and every process below it (mycel among them).
+    func paneProcesses() -> [Int32] {
+        let pane = (try? tmux(["list-panes", "-F", "#{pane_pid}"])).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return pane.map { [$0] + Self.descendants(of: $0) } ?? []
+    }
+
+    /// Every process below `pid` (Linux's `/proc/PID/task/PID/children`).
+    static func descendants(of pid: Int32) -> [Int32] {
+        guard let list = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
+        let children = list.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return children + children.flatMap(descendants(of:))
+    }
+
+    /// False once the process has exited (a zombie waiting to be reaped has exited).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 
     /// Runs a tmux client and returns what it printed. Spawned and reaped by hand: the first
@@ -65,7 +91,7 @@ final class TmuxSession {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        let capture = args.first == "capture-pane"
+        let capture = args.first == "capture-pane" || args.first == "list-panes"
         if capture {
             posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         } else {
@@ -200,6 +226,20 @@ struct TmuxMissing: Error, CustomStringConvertible {
         #expect(screen.contains("Backlinks ("))     // right pane
         #expect(screen.contains("Welcome 🍄."))
         t.expectVaultUnchanged()
+    }
+
+    @Test("a session's folders are gone once it ends, though mycel saves its state as the hang-up reaches it")
+    func leavesNoFoldersBehind() throws {
+        var t: TmuxSession? = try TmuxSession()
+        let state = t!.stateHome, vault = t!.vault
+        t!.wait(for: "start-here.md")
+        try t!.keys("j", "Enter")  // a session worth saving
+        let processes = t!.paneProcesses()
+        #expect(processes.count >= 2)
+        t = nil
+        #expect(processes.filter(TmuxSession.isRunning) == [])
+        #expect(!FileManager.default.fileExists(atPath: vault))
+        #expect(!FileManager.default.fileExists(atPath: state))
     }
 
     @Test func followsALinkWithTabAndEnterAndComesBack() throws {
