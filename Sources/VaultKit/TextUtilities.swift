@@ -196,11 +196,15 @@ func utf8String(_ bytes: [UInt8]) -> String? {
 }
 
 /// A string of bytes cut from a string at scalar boundaries (so valid UTF-8), copied without
-/// checking them again: a `Substring`'s conversion validates its bytes anew.
+/// checking them again: a `Substring`'s conversion validates its bytes anew. Whether they
+/// are ASCII is still found (a word at a time), since a string known to be ASCII compares
+/// and hashes by its bytes.
 @inline(__always)
 func stringOfValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> String {
     guard !b.isEmpty else { return "" }
-    return String(copying: UTF8Span(unchecked: b.span, isKnownASCII: false))
+    var high: UInt8 = 0
+    for c in b { high |= c }
+    return String(copying: UTF8Span(unchecked: b.span, isKnownASCII: high < 0x80))
 }
 
 /// Number of Unicode scalars in a byte range of (possibly invalid) UTF-8.
