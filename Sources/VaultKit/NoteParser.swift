@@ -145,8 +145,8 @@ extension Note {
 final class ParseScratch {
     /// The file being parsed (`Scanner.read` fills it).
     var bytes: [UInt8] = []
-    fileprivate var lineStarts: [Int] = []
-    fileprivate var flags: [UInt8] = []
+    fileprivate(set) var lineStarts: [Int] = []
+    fileprivate(set) var flags: [UInt8] = []
 
     init() {}
 }

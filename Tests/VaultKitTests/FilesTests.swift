@@ -177,6 +177,24 @@ struct FilesTests {
         #expect(NoteParser.parse(Array("[[x]] #y".utf8), scratch: scratch).tags.map(\.name) == ["y"])
     }
 
+    @Test("a parse keeps its task's memory: after the longest note, shorter ones allocate no new mask or line starts")
+    func scratchMemoryIsKept() {
+        let scratch = ParseScratch()
+        func addresses() -> (UnsafeRawPointer?, UnsafeRawPointer?) {
+            (scratch.flags.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) },
+             scratch.lineStarts.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) })
+        }
+        _ = NoteParser.parse(Array(String(repeating: "a line of [[text]] #tag\n", count: 400).utf8), scratch: scratch)
+        let first = addresses()
+        #expect(first.0 != nil && first.1 != nil)
+        for text in ["short [[x]]\n", "# Head\n" + String(repeating: "b\n", count: 50), "", "%% c %%\n`code`\n"] {
+            _ = NoteParser.parse(Array(text.utf8), scratch: scratch)
+            let now = addresses()
+            #expect(now.0 == first.0, "the mask's memory was not reused for \(text.debugDescription)")
+            #expect(now.1 == first.1, "the line starts' memory was not reused for \(text.debugDescription)")
+        }
+    }
+
     @Test("a missing vault folder is an error, not a crash")
     func missingRoot() {
         #expect(throws: VaultError.self) { try Vault.load(at: "/nonexistent/mycel/vault") }
