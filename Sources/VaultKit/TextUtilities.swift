@@ -446,6 +446,12 @@ struct FoldedNameSet {
 
     init(capacity: Int) { list.reserveCapacity(min(capacity, 17)) }
 
+    /// Empties the set, keeping its memory.
+    mutating func removeAll() {
+        list.removeAll(keepingCapacity: true)
+        set = nil
+    }
+
     /// False when `key` was already there.
     mutating func insert(_ key: String) -> Bool {
         if set != nil { return set!.insert(key).inserted }

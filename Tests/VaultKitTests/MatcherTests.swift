@@ -294,6 +294,21 @@ struct MatcherTests {
         #expect(cut > 300 && kept > 300, "cut \(cut), kept \(kept)")
     }
 
+    @Test("the character classes' fast paths agree with the Unicode properties")
+    func charClassFastPaths() {
+        let ranges: [ClosedRange<UInt32>] = [0...0x24F, 0x3000...0x30FF, 0x4DF0...0xA00F]
+        var checked = 0
+        for range in ranges {
+            for v in range {
+                #expect(Scoring.charClass(v) == Scoring.charClassByProperties(v), "U+\(String(v, radix: 16))")
+                checked += 1
+            }
+        }
+        #expect(checked > 20_000)
+        #expect(Scoring.charClass(0x41) == .upper && Scoring.charClass(0xE9) == .lower && Scoring.charClass(0x83CC) == .letter)
+        #expect(Scoring.charClass(0x5F) == .delimiter && Scoring.charClass(0x0B) == .nonWord && Scoring.charClass(0x09) == .white)
+    }
+
     @Test("very long texts use the greedy alignment and still match")
     func greedy() {
         let long = String(repeating: "x", count: 40_000) + "needle" + String(repeating: "y", count: 30_000)

@@ -37,92 +37,109 @@ public final class NameIndex: Sendable {
     let bonus: [Int8]
     /// Lower-cased tags of each note, for `#tag` terms.
     let noteTags: [[String]]
-    /// Notes by folded title, for the empty query.
+    /// Notes in the empty query's order (`listedBefore`): by title, folded.
     let byTitle: [Int32]
 
     public convenience init(_ vault: Vault) {
-        self.init(notes: vault.notes.map { n in
-            (title: n.title, name: n.name, path: n.path, inFolder: !n.folder.isEmpty, aliases: n.aliases, tags: n.tags)
-        })
+        let notes = vault.notes
+        self.init(count: notes.count) { i in
+            let n = notes[i]
+            return NameSource(title: n.title, name: n.name, path: n.path, inFolder: !n.folder.isEmpty,
+                              aliases: n.aliases, tags: n.tags)
+        }
     }
 
     /// Builds the index from plain note names (the benchmark feeds it 100,000 of them).
-    public init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
-        var fieldKind: [FieldKind] = [], fieldText: [String] = []
-        var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = [], shortest: [UInt16] = [], displayField: [Int32] = []
-        var fieldStarts: [BonusPlaces] = [], noteStarts: [BonusPlaces] = []
-        var lower: [UInt32] = [], cased: [UInt32] = [], bonus: [Int8] = []
-        var lower8: [UInt8] = [], cased8: [UInt8] = []
-        var noteTags: [[String]] = []
-        lower.reserveCapacity(notes.count * 64)
-        cased.reserveCapacity(notes.count * 64)
-        bonus.reserveCapacity(notes.count * 64)
-        lower8.reserveCapacity(notes.count * 64)
-        cased8.reserveCapacity(notes.count * 64)
-        for n in notes {
-            let firstField = fields.count
-            // The note's names, once each, longest first (in their order when equally long):
-            // a query most often matches the longest, so a note is known to match sooner.
-            var seen = Set<String>()
-            var names: [(kind: FieldKind, text: String, scalars: [UInt32])] = []
-            func add(_ kind: FieldKind, _ text: String) {
-                guard !text.isEmpty, seen.insert(text.folded).inserted else { return }
-                names.append((kind, text, text.unicodeScalars.map(\.value)))
-            }
-            add(.title, n.title)
-            add(.name, n.name)
-            if n.inFolder { add(.path, n.path) }
-            for a in n.aliases { add(.alias, a) }
-            let order = names.indices.sorted {
-                names[$0].scalars.count != names[$1].scalars.count
-                    ? names[$0].scalars.count > names[$1].scalars.count : $0 < $1
-            }
-            var display: Int32 = -1
-            for k in order {
-                let (kind, text, scalars) = names[k]
-                if k == 0 { display = Int32(fields.count) }
-                fieldKind.append(kind)
-                fieldText.append(text)
-                let start = lower.count
-                var mask: UInt64 = 0
-                for v in scalars {
-                    let l = Fold.lower(v), c = Fold.base(v)
-                    lower.append(l)
-                    cased.append(c)
-                    lower8.append(l < 0x80 ? UInt8(l) : 0xFF)
-                    cased8.append(c < 0x80 ? UInt8(c) : 0xFF)
-                    mask |= CharacterMask.bit(l)
-                }
-                fields.append(FieldInfo(start: Int32(start), length: Int32(scalars.count), mask: mask))
-                let bonuses = Scoring.bonuses(scalars)
-                bonus.append(contentsOf: bonuses)
-                fieldStarts.append(BonusPlaces(lower: lower[start...], bonuses: bonuses))
-            }
-            displayField.append(display)
-            let own = fields[firstField...]
-            noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count),
-                                     mask: own.reduce(0) { $0 | $1.mask }))
-            shortest.append(UInt16(clamping: own.map(\.length).min() ?? 0))
-            noteStarts.append(fieldStarts[firstField...].reduce(BonusPlaces(), |))
-            noteTags.append(n.tags.map(\.folded))
+    public convenience init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
+        self.init(count: notes.count) { i in
+            let n = notes[i]
+            return NameSource(title: n.title, name: n.name, path: n.path, inFolder: n.inFolder, aliases: n.aliases,
+                              tags: n.tags)
         }
-        self.noteCount = notes.count
-        self.fieldKind = fieldKind
-        self.fieldText = fieldText
+    }
+
+    /// Builds the index of `count` notes, `source(i)` naming note i. Ranges of notes are
+    /// indexed on all cores (`parts` of them; by default about one per 2,048 notes, at most
+    /// four per core), then joined in note order: the result is the same for any `parts`.
+    init(count n: Int, parts wanted: Int? = nil, source: @Sendable (Int) -> NameSource) {
+        let chunks = max(1, min(n, wanted ?? min(n / 2_048, ProcessInfoLite.activeProcessorCount * 4)))
+        let parts = parallelMap(Array(0..<chunks), progress: nil) { c in
+            IndexPart(source, (c * n / chunks)..<((c + 1) * n / chunks))
+        }
+        // Field and scalar numbers in a part count from its start: they are moved on by the
+        // fields and scalars of the parts before it.
+        var fieldBase: [Int32] = [], scalarBase: [Int32] = []
+        var fieldCount = 0, scalarCount = 0
+        for p in parts {
+            fieldBase.append(Int32(fieldCount))
+            scalarBase.append(Int32(scalarCount))
+            fieldCount += p.fields.count
+            scalarCount += p.scalars.count
+        }
+        precondition(fieldCount <= Int(Int32.max) && scalarCount <= Int(Int32.max), "too many names to index")
+        func joined<T>(_ part: (IndexPart) -> [T], moved: ((T, Int) -> T)? = nil) -> [T] {
+            Self.joined(parts, part, moved: moved)
+        }
+        // Half the arrays are joined on another core meanwhile.
+        let stores = parts.map(\.scalars)
+        let others = Deferred { [parts] in
+            (fieldText: Self.joined(parts) { $0.fieldText }, noteTags: Self.joined(parts) { $0.noteTags },
+             cased: ScalarStore.joined(stores) { $0.cased }, bonus: ScalarStore.joined(stores) { $0.bonus },
+             lower8: ScalarStore.joined(stores) { $0.lower8 }, cased8: ScalarStore.joined(stores) { $0.cased8 })
+        }
+        let fields = joined({ $0.fields }, moved: { f, k in
+            FieldInfo(start: f.start + scalarBase[k], length: f.length, mask: f.mask)
+        })
+        let displayField = joined({ $0.displayField }, moved: { f, k in
+            f < 0 ? f : f + fieldBase[k]
+        })
+        let lower = ScalarStore.joined(stores) { $0.lower }
+        self.noteCount = n
+        self.fieldKind = joined { $0.fieldKind }
         self.fields = fields
-        self.noteInfo = noteInfo
-        self.shortest = shortest
+        self.noteInfo = joined({ $0.noteInfo }, moved: { info, k in
+            NoteInfo(first: info.first + fieldBase[k], end: info.end + fieldBase[k], mask: info.mask)
+        })
         self.displayField = displayField
-        self.fieldStarts = fieldStarts
-        self.noteStarts = noteStarts
+        self.shortest = joined { $0.shortest }
+        self.fieldStarts = joined { $0.fieldStarts }
+        self.noteStarts = joined { $0.noteStarts }
         self.lower = lower
-        self.cased = cased
-        self.bonus = bonus
-        self.lower8 = lower8
-        self.cased8 = cased8
-        self.noteTags = noteTags
-        let titles = notes.map { $0.title.folded }
-        self.byTitle = notes.indices.sorted { titles[$0] != titles[$1] ? titles[$0] < titles[$1] : $0 < $1 }.map { Int32($0) }
+        // Each part listed its notes in order; the lists are merged, two at a time.
+        var runs = parts.map { p in p.listOrder.map { $0 + Int32(p.range.lowerBound) } }
+        displayField.withUnsafeBufferPointer { display in
+            fields.withUnsafeBufferPointer { fields in
+                lower.withUnsafeBufferPointer { lower in
+                    while runs.count > 1 {
+                        runs = stride(from: 0, to: runs.count, by: 2).map { k in
+                            k + 1 < runs.count ? mergeListed(runs[k], runs[k + 1], display, fields, lower) : runs[k]
+                        }
+                    }
+                }
+            }
+        }
+        self.byTitle = runs[0]
+        let joinedOthers = others.value
+        self.fieldText = joinedOthers.fieldText
+        self.noteTags = joinedOthers.noteTags
+        self.cased = joinedOthers.cased
+        self.bonus = joinedOthers.bonus
+        self.lower8 = joinedOthers.lower8
+        self.cased8 = joinedOthers.cased8
+    }
+
+    /// One of the parts' arrays, joined in order, each element moved on by `moved` (given the
+    /// element and its part's number; it leaves the first part's as they are).
+    private static func joined<T>(_ parts: [IndexPart], _ part: (IndexPart) -> [T], moved: ((T, Int) -> T)? = nil) -> [T] {
+        if parts.count == 1 { return part(parts[0]) }
+        var out: [T] = []
+        out.reserveCapacity(parts.reduce(0) { $0 + part($1).count })
+        for k in parts.indices {
+            if let moved { out.append(contentsOf: part(parts[k]).lazy.map { moved($0, k) }) } else {
+                out.append(contentsOf: part(parts[k]))
+            }
+        }
+        return out
     }
 
     /// Every indexed name, one per field, in index order (the benchmark hands them to fzf).
@@ -839,6 +856,266 @@ final class PlainTerms<C: FixedWidthInteger & UnsignedInteger> {
 
 /// Where a field's text sits in the flat arrays, and which characters it holds
 /// (`CharacterMask`): a query needing one the field lacks is rejected without reading it.
+/// What the name index reads of a note.
+struct NameSource {
+    let title: String
+    let name: String
+    let path: String
+    let inFolder: Bool
+    let aliases: [String]
+    let tags: [String]
+}
+
+/// The index of a range of notes, field and scalar numbers counted from the range's start:
+/// `NameIndex` builds several at once and joins them.
+struct IndexPart: Sendable {
+    var fieldKind: [NameIndex.FieldKind] = [], fieldText: [String] = []
+    var fields: [FieldInfo] = [], noteInfo: [NoteInfo] = [], shortest: [UInt16] = [], displayField: [Int32] = []
+    var fieldStarts: [BonusPlaces] = [], noteStarts: [BonusPlaces] = []
+    /// The prepared scalars of the part's names.
+    let scalars: ScalarStore
+    var noteTags: [[String]] = []
+    /// The part's notes (counted from its start) in the empty query's order.
+    var listOrder: [Int32] = []
+    let range: Range<Int>
+
+    init(_ source: (Int) -> NameSource, _ range: Range<Int>) {
+        self.range = range
+        // Room for the typical note: four names of 16 scalars.
+        let notes = range.count, names = notes * 4
+        scalars = ScalarStore(capacity: notes * 64)
+        fieldKind.reserveCapacity(names)
+        fieldText.reserveCapacity(names)
+        fields.reserveCapacity(names)
+        fieldStarts.reserveCapacity(names)
+        noteInfo.reserveCapacity(notes)
+        shortest.reserveCapacity(notes)
+        displayField.reserveCapacity(notes)
+        noteStarts.reserveCapacity(notes)
+        noteTags.reserveCapacity(notes)
+        // Kept from note to note: the names seen (folded) and the note's names.
+        var seen = FoldedNameSet(capacity: 8)
+        var noteNames: [(kind: NameIndex.FieldKind, text: String, length: Int)] = []
+        var order: [Int] = []
+        for i in range {
+            let n = source(i)
+            let firstField = fields.count
+            // The note's names, once each, longest first (in their order when equally long):
+            // a query most often matches the longest, so a note is known to match sooner.
+            seen.removeAll()
+            noteNames.removeAll(keepingCapacity: true)
+            func add(_ kind: NameIndex.FieldKind, _ text: String) {
+                guard !text.isEmpty, seen.insert(text.folded) else { return }
+                noteNames.append((kind, text, scalarCount(text)))
+            }
+            add(.title, n.title)
+            add(.name, n.name)
+            if n.inFolder { add(.path, n.path) }
+            for a in n.aliases { add(.alias, a) }
+            // A stable insertion sort: a note has a handful of names.
+            order.removeAll(keepingCapacity: true)
+            for k in noteNames.indices {
+                var j = order.count
+                order.append(k)
+                while j > 0, noteNames[order[j - 1]].length < noteNames[k].length {
+                    order[j] = order[j - 1]
+                    j -= 1
+                }
+                order[j] = k
+            }
+            var display: Int32 = -1
+            var noteMask: UInt64 = 0, notePlaces = BonusPlaces(), short = Int.max
+            for k in order {
+                let (kind, text, length) = noteNames[k]
+                if k == 0 { display = Int32(fields.count) }
+                fieldKind.append(kind)
+                fieldText.append(text)
+                let start = scalars.count
+                let (mask, places) = scalars.add(text, length: length)
+                fields.append(FieldInfo(start: Int32(start), length: Int32(length), mask: mask))
+                fieldStarts.append(places)
+                noteMask |= mask
+                notePlaces = notePlaces | places
+                short = min(short, length)
+            }
+            displayField.append(display)
+            noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count), mask: noteMask))
+            shortest.append(UInt16(clamping: short == Int.max ? 0 : short))
+            noteStarts.append(notePlaces)
+            noteTags.append(n.tags.map(\.folded))
+        }
+        listOrder = displayField.withUnsafeBufferPointer { display in
+            fields.withUnsafeBufferPointer { fields in
+                let lower = UnsafeBufferPointer(start: scalars.lower, count: scalars.count)
+                return display.indices.sorted { listedBefore($0, $1, display, fields, lower) }.map { Int32($0) }
+            }
+        }
+    }
+}
+
+/// True when note `a` is listed before note `b` by the empty query: by the folded scalars of
+/// the names they are listed by (`displayField`: their titles), then in note order. Unlike
+/// comparing the titles as strings this is a total order for any text (the standard library's
+/// `<` finds some NFC and NFD strings neither equal nor ordered), and accents do not move a
+/// title to the end of the list.
+@inline(__always)
+func listedBefore(_ a: Int, _ b: Int, _ display: UnsafeBufferPointer<Int32>, _ fields: UnsafeBufferPointer<FieldInfo>,
+                  _ lower: UnsafeBufferPointer<UInt32>) -> Bool {
+    let fa = Int(display[a]), fb = Int(display[b])
+    let sa = fa < 0 ? 0 : Int(fields[fa].start), la = fa < 0 ? 0 : Int(fields[fa].length)
+    let sb = fb < 0 ? 0 : Int(fields[fb].start), lb = fb < 0 ? 0 : Int(fields[fb].length)
+    for k in 0..<min(la, lb) where lower[sa + k] != lower[sb + k] { return lower[sa + k] < lower[sb + k] }
+    return la != lb ? la < lb : a < b
+}
+
+/// Merges two runs of notes in `listedBefore` order, `a`'s notes all before `b`'s.
+private func mergeListed(_ a: [Int32], _ b: [Int32], _ display: UnsafeBufferPointer<Int32>,
+                         _ fields: UnsafeBufferPointer<FieldInfo>, _ lower: UnsafeBufferPointer<UInt32>) -> [Int32] {
+    var out: [Int32] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0, j = 0
+    while i < a.count, j < b.count {
+        if listedBefore(Int(b[j]), Int(a[i]), display, fields, lower) {
+            out.append(b[j])
+            j += 1
+        } else {
+            out.append(a[i])
+            i += 1
+        }
+    }
+    out.append(contentsOf: a[i...])
+    out.append(contentsOf: b[j...])
+    return out
+}
+
+/// The prepared scalars of a part's names, side by side in five arrays of its own memory:
+/// each name is written in place (folded, accents removed, as bytes, its bonuses), and the
+/// arrays are copied once, into the index's. Written by one task, then only read.
+final class ScalarStore: @unchecked Sendable {
+    private(set) var count = 0
+    private var capacity: Int
+    private(set) var lower: UnsafeMutablePointer<UInt32>
+    private(set) var cased: UnsafeMutablePointer<UInt32>
+    private(set) var lower8: UnsafeMutablePointer<UInt8>
+    private(set) var cased8: UnsafeMutablePointer<UInt8>
+    private(set) var bonus: UnsafeMutablePointer<Int8>
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        lower = .allocate(capacity: self.capacity)
+        cased = .allocate(capacity: self.capacity)
+        lower8 = .allocate(capacity: self.capacity)
+        cased8 = .allocate(capacity: self.capacity)
+        bonus = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        lower.deallocate()
+        cased.deallocate()
+        lower8.deallocate()
+        cased8.deallocate()
+        bonus.deallocate()
+    }
+
+    /// Room for `more` scalars after the `count` there.
+    private func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        capacity = max(count + more, 2 * capacity)
+        func grown<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let new = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+            new.moveInitialize(from: old, count: count)
+            old.deallocate()
+            return new
+        }
+        lower = grown(lower)
+        cased = grown(cased)
+        lower8 = grown(lower8)
+        cased8 = grown(cased8)
+        bonus = grown(bonus)
+    }
+
+    /// Adds the `length` scalars of `text`; returns the characters it holds and where they
+    /// earn a bonus. Reads the UTF-8 itself: most names are ASCII, and an ASCII character
+    /// needs no table.
+    func add(_ text: String, length: Int) -> (mask: UInt64, places: BonusPlaces) {
+        reserve(length)
+        var copy = text
+        // The arrays' addresses held in locals, so that writing through one does not make the
+        // compiler load the others again.
+        let lower = lower, cased = cased, lower8 = lower8, cased8 = cased8, bonuses = bonus
+        return copy.withUTF8 { b in
+            var mask: UInt64 = 0, any: UInt64 = 0, white: UInt64 = 0, previous = Scoring.CharClass.white
+            var i = 0, k = count
+            while i < b.count {
+                // A string's UTF-8 is valid: each lead byte says how many bytes follow.
+                let lead = b[i]
+                let v: UInt32
+                if lead < 0x80 {
+                    v = UInt32(lead)
+                    i += 1
+                } else if lead < 0xE0 {
+                    v = UInt32(lead & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+                    i += 2
+                } else if lead < 0xF0 {
+                    v = UInt32(lead & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    v = UInt32(lead & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
+                        | UInt32(b[i + 3] & 0x3F)
+                    i += 4
+                }
+                let l = v < 0x80 ? (v &- 0x41 < 26 ? v | 0x20 : v) : Fold.lower(v)
+                let c = v < 0x80 ? v : Fold.base(v)
+                let charClass = Scoring.charClass(v)
+                let bonus = Int8(truncatingIfNeeded: Scoring.bonus(previous, charClass))
+                previous = charClass
+                lower[k] = l
+                cased[k] = c
+                lower8[k] = l < 0x80 ? UInt8(truncatingIfNeeded: l) : 0xFF
+                cased8[k] = c < 0x80 ? UInt8(truncatingIfNeeded: c) : 0xFF
+                bonuses[k] = bonus
+                let bit = CharacterMask.bit(l)
+                mask |= bit
+                // As `BonusPlaces.add`.
+                if bonus > 0 {
+                    any |= bit
+                    if Int32(bonus) == Scoring.bonusBoundaryWhite { white |= bit }
+                }
+                k += 1
+            }
+            precondition(k - count == length, "a name's scalars were miscounted")
+            count = k
+            var places = BonusPlaces()
+            places.any = any
+            places.white = white
+            return (mask, places)
+        }
+    }
+
+    /// One of the arrays of several stores, joined in order.
+    static func joined<T>(_ stores: [ScalarStore], _ array: (ScalarStore) -> UnsafeMutablePointer<T>) -> [T] {
+        let total = stores.reduce(0) { $0 + $1.count }
+        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var at = 0
+            for s in stores where s.count > 0 {
+                (buffer.baseAddress! + at).initialize(from: array(s), count: s.count)
+                at += s.count
+            }
+            initialized = at
+        }
+    }
+}
+
+/// The number of Unicode scalars of `text`: its UTF-8 bytes that start one.
+private func scalarCount(_ text: String) -> Int {
+    var copy = text
+    return copy.withUTF8 { b in
+        var n = 0
+        for c in b where c & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+}
+
 struct FieldInfo {
     let start: Int32
     let length: Int32

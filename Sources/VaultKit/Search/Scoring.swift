@@ -31,18 +31,44 @@ public enum Scoring {
     @inline(__always)
     static func charClass(_ v: UInt32) -> CharClass {
         if v < 0x80 {
+            let b = UInt8(truncatingIfNeeded: v)
+            if b &- 0x61 < 26 { return .lower }
+            if b &- 0x41 < 26 { return .upper }
+            if b &- 0x30 < 10 { return .number }
+            // Bit sets of the ASCII whitespace and delimiters (/ - _ . , : ; |), below and from 64.
+            let bit = UInt64(1) << UInt64(b & 63)
+            if b < 64 {
+                if asciiWhite & bit != 0 { return .white }
+                return asciiDelimitersLow & bit != 0 ? .delimiter : .nonWord
+            }
+            return asciiDelimitersHigh & bit != 0 ? .delimiter : .nonWord
+        }
+        // Latin-1 letters (names in most European languages): upper case up to U+00DE, lower
+        // case from U+00DF, but for × and ÷.
+        if v >= 0xC0, v <= 0xFF, v != 0xD7, v != 0xF7 { return v < 0xDF ? .upper : .lower }
+        // CJK ideographs and kana: letters without case.
+        if (0x4E00...0x9FFF).contains(v) || (0x3041...0x3096).contains(v) || (0x30A1...0x30FA).contains(v) { return .letter }
+        return charClassByProperties(v)
+    }
+
+    private static let asciiWhite: UInt64 = 1 << 0x20 | 1 << 0x09 | 1 << 0x0A | 1 << 0x0D
+    private static let asciiDelimitersLow: UInt64 = 1 << 0x2F | 1 << 0x2D | 1 << 0x2E | 1 << 0x2C | 1 << 0x3A | 1 << 0x3B
+    private static let asciiDelimitersHigh: UInt64 = 1 << (0x5F - 64) | 1 << (0x7C - 64)
+
+    /// `charClass` from the scalar's Unicode properties: the definition the fast paths above
+    /// must agree with (a test checks every scalar they answer for).
+    static func charClassByProperties(_ v: UInt32) -> CharClass {
+        guard let u = Unicode.Scalar(v) else { return .nonWord }
+        if v < 0x80 {
             switch UInt8(v) {
-            case 0x61...0x7A: return .lower
-            case 0x41...0x5A: return .upper
-            case 0x30...0x39: return .number
-            case 0x20, 0x09, 0x0A, 0x0D: return .white
             case UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
                  UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "|"):
                 return .delimiter
-            default: return .nonWord
+            case 0x20, 0x09, 0x0A, 0x0D: return .white
+            case 0x0B, 0x0C: return .nonWord
+            default: break
             }
         }
-        guard let u = Unicode.Scalar(v) else { return .nonWord }
         let p = u.properties
         if p.isWhitespace { return .white }
         if p.isLowercase { return .lower }
@@ -216,10 +242,15 @@ struct BonusPlaces {
 
     /// From a text's folded scalars and their bonuses (`Scoring.bonuses`).
     init<S: Sequence>(lower: S, bonuses: [Int8]) where S.Element == UInt32 {
-        for (l, b) in zip(lower, bonuses) where b > 0 {
-            any |= CharacterMask.bit(l)
-            if Int32(b) == Scoring.bonusBoundaryWhite { white |= CharacterMask.bit(l) }
-        }
+        for (l, b) in zip(lower, bonuses) { add(lower: l, bonus: b) }
+    }
+
+    /// Counts one more character: its folded scalar and its bonus.
+    @inline(__always)
+    mutating func add(lower l: UInt32, bonus b: Int8) {
+        guard b > 0 else { return }
+        any |= CharacterMask.bit(l)
+        if Int32(b) == Scoring.bonusBoundaryWhite { white |= CharacterMask.bit(l) }
     }
 
     /// Both texts' places: a cap for either.
