@@ -34,14 +34,23 @@ struct Stats: ParsableCommand {
     func run() throws {
         try guarded {
             let v = try options.load()
-            let links = v.notes.flatMap(\.links)
+            // Counted where the links lie (copying 78,000 links out to count them took 90 ms
+            // of the 10k benchmark vault's 600).
+            var links = 0, resolved = 0, aliasOnly = 0
+            for note in v.notes {
+                links += note.links.count
+                for link in note.links {
+                    if link.isResolved { resolved += 1 }
+                    if link.aliasOf != nil { aliasOnly += 1 }
+                }
+            }
             var tagCount = 0
             v.tagTree.walk { _, _ in tagCount += 1 }
             let o = Output(
-                vault: v.root, notes: v.notes.count, attachments: v.attachments.count, links: links.count,
-                resolvedLinks: links.filter(\.isResolved).count,
-                unresolvedLinks: links.filter { !$0.isResolved }.count,
-                aliasOnlyLinks: links.filter { $0.aliasOf != nil }.count,
+                vault: v.root, notes: v.notes.count, attachments: v.attachments.count, links: links,
+                resolvedLinks: resolved,
+                unresolvedLinks: links - resolved,
+                aliasOnlyLinks: aliasOnly,
                 externalLinks: v.notes.reduce(0) { $0 + $1.externalLinks.count },
                 unresolvedTargets: v.ghosts.count, tags: tagCount, orphans: v.orphans.count,
                 problems: v.diagnostics.count, loadMilliseconds: ms(v.timings.total),
