@@ -289,7 +289,7 @@ extension String {
     /// Byte order of the UTF-8 (the order of paths everywhere in mycel), by `memcmp`: the
     /// generic comparison walks an iterator a byte at a time.
     @inline(__always)
-    func utf8Precedes(_ other: String) -> Bool {
+    public func utf8Precedes(_ other: String) -> Bool {
         var a = self, b = other
         return a.withUTF8 { x in
             b.withUTF8 { y in

@@ -405,12 +405,16 @@ extension AppState {
     // MARK: Side panes
 
     func noteList(selecting note: Int? = nil) -> ListState {
-        let order = vault.notes.indices.sorted { vault.notes[$0].path.folded < vault.notes[$1].path.folded }
+        // Folded once each, and compared by bytes: folding in the comparison folded each path
+        // 27 times, and `<` is no order for some NFC and NFD spellings.
+        let keys = vault.notes.map { $0.path.folded }
+        let order = keys.indices.sorted { keys[$0].utf8Precedes(keys[$1]) || !keys[$1].utf8Precedes(keys[$0]) && $0 < $1 }
         var list = ListState(title: "Notes (\(order.count))", rows: order.map { i in
-            let n = vault.notes[i]
             // The name first, where a narrow pane still shows it; the folder after it, dimmed.
-            var spans = [Span(n.name, .plain)]
-            if !n.folder.isEmpty { spans.append(Span("  " + n.folder, Style(.dim))) }
+            // (Read in place: a copy of the note would retain and release all it holds.)
+            let name = vault.notes[i].name, folder = vault.notes[i].folder
+            var spans = [Span(name, .plain)]
+            if !folder.isEmpty { spans.append(Span("  " + folder, Style(.dim))) }
             return ListRow([spans], .note(i, line: nil, link: nil))
         })
         if let note, let at = list.rows.firstIndex(where: { $0.target == .note(note, line: nil, link: nil) }) { list.selected = at }
