@@ -17,6 +17,7 @@ if args.contains("--help") || args.contains("-h") {
            mycel-bench --profile-finder DIR QUERY [SHORTER]
            mycel-bench --profile-typing DIR [QUERY...]
            mycel-bench --rss-after-load DIR
+       mycel-bench --profile-first-frame DIR
 
     Without a mode, generates (once, then cached in --cache, default .build/bench-vaults) a
     10,000- and a 100,000-note vault and prints the table of docs/performance.md: the load
@@ -58,6 +59,25 @@ if let i = args.firstIndex(of: "--rss-after-load"), i + 1 < args.count {
     let v = try Vault.load(at: args[i + 1])
     let index = NameIndex(v)
     print(residentKiB(), v.notes.count, index.fieldCount)
+    exit(0)
+}
+
+// A child mode for profiling the browser's start: the first frame's steps, ten times over.
+if let i = args.firstIndex(of: "--profile-first-frame"), i + 1 < args.count {
+    var steps: [[Double]] = []
+    for _ in 0..<10 {
+        let t0 = now()
+        let v = try Vault.load(at: args[i + 1])
+        let t1 = now()
+        var state = AppState(vault: v, width: 120, height: 40)
+        let t2 = now()
+        if let start = AppState.startNote(in: v) { state.open(start, record: false) }
+        let t3 = now()
+        _ = View.draw(state)
+        steps.append([t1 - t0, t2 - t1, t3 - t2, now() - t3])
+    }
+    let m = (0..<4).map { k in median(steps.map { $0[k] }) * 1000 }
+    print(String(format: "first frame: load %.1f ms, state (name index, note list) %.1f, open %.1f, draw %.1f", m[0], m[1], m[2], m[3]))
     exit(0)
 }
 
