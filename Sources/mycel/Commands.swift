@@ -37,11 +37,11 @@ struct Stats: ParsableCommand {
             // Counted where the links lie (copying 78,000 links out to count them took 90 ms
             // of the 10k benchmark vault's 600).
             var links = 0, resolved = 0, aliasOnly = 0
-            for note in v.notes {
-                links += note.links.count
-                for link in note.links {
-                    if link.isResolved { resolved += 1 }
-                    if link.aliasOf != nil { aliasOnly += 1 }
+            for i in v.notes.indices {
+                links += v.notes[i].links.count
+                for k in v.notes[i].links.indices {
+                    if v.notes[i].links[k].isResolved { resolved += 1 }
+                    if v.notes[i].links[k].aliasOf != nil { aliasOnly += 1 }
                 }
             }
             var tagCount = 0
