@@ -120,39 +120,9 @@ enum Scanner {
         return (files, issues)
     }
 
-    /// The files in byte order of their paths. Sorting the files themselves compares
-    /// strings (each comparison retains and releases them); this sorts plain keys, the first
-    /// 16 bytes of each path, and on a tie compares the rest of the paths with `memcmp` in
-    /// one buffer holding all of them.
+    /// The files in byte order of their paths (`utf8SortedIndices`).
     static func sortedByPath(_ files: [ScannedFile]) -> [ScannedFile] {
-        struct Key { var hi: UInt64, lo: UInt64, start: Int, count: Int, index: Int }
-        var all: [UInt8] = []
-        all.reserveCapacity(files.count * 48)
-        var keys = files.indices.map { i -> Key in
-            var path = files[i].path
-            return path.withUTF8 { b in
-                var hi: UInt64 = 0, lo: UInt64 = 0
-                for k in 0..<16 {
-                    let byte = k < b.count ? UInt64(b[k]) : 0
-                    if k < 8 { hi = hi << 8 | byte } else { lo = lo << 8 | byte }
-                }
-                let start = all.count
-                all.append(contentsOf: b)
-                return Key(hi: hi, lo: lo, start: start, count: b.count, index: i)
-            }
-        }
-        all.withUnsafeBufferPointer { bytes in
-            let base = bytes.baseAddress
-            keys.sort { a, b in
-                if a.hi != b.hi { return a.hi < b.hi }
-                if a.lo != b.lo { return a.lo < b.lo }
-                // The first 16 bytes are equal (or both paths end within them).
-                let n = min(a.count, b.count) - 16
-                let c = n <= 0 ? 0 : memcmp(base! + a.start + 16, base! + b.start + 16, n)
-                return c != 0 ? c < 0 : a.count < b.count
-            }
-        }
-        return keys.map { files[$0.index] }
+        utf8SortedIndices(files.map(\.path)).map { files[$0] }
     }
 
     private struct FileKey: Hashable {

@@ -285,11 +285,48 @@ func isWhitespace(_ v: UInt32) -> Bool {
     }
 }
 
+/// The indices of `strings` in byte order of their UTF-8 (equal strings in index order).
+/// Sorting the strings themselves compares them as strings (retaining and releasing them, and
+/// by canonical equivalence, which is no order for some NFC and NFD spellings); this sorts
+/// plain keys, the first 16 bytes of each, and on a tie compares the rest with `memcmp` in
+/// one buffer holding all of them.
+public func utf8SortedIndices(_ strings: [String]) -> [Int] {
+    struct Key { var hi: UInt64, lo: UInt64, start: Int, count: Int, index: Int }
+    var all: [UInt8] = []
+    all.reserveCapacity(strings.count * 48)
+    var keys = strings.indices.map { i -> Key in
+        var text = strings[i]
+        return text.withUTF8 { b in
+            var hi: UInt64 = 0, lo: UInt64 = 0
+            for k in 0..<16 {
+                let byte = k < b.count ? UInt64(b[k]) : 0
+                if k < 8 { hi = hi << 8 | byte } else { lo = lo << 8 | byte }
+            }
+            let start = all.count
+            all.append(contentsOf: b)
+            return Key(hi: hi, lo: lo, start: start, count: b.count, index: i)
+        }
+    }
+    all.withUnsafeBufferPointer { bytes in
+        let base = bytes.baseAddress
+        keys.sort { a, b in
+            if a.hi != b.hi { return a.hi < b.hi }
+            if a.lo != b.lo { return a.lo < b.lo }
+            // The first 16 bytes are equal (or both strings end within them).
+            let n = min(a.count, b.count) - 16
+            let c = n <= 0 ? 0 : memcmp(base! + a.start + 16, base! + b.start + 16, n)
+            if c != 0 { return c < 0 }
+            return a.count != b.count ? a.count < b.count : a.index < b.index
+        }
+    }
+    return keys.map(\.index)
+}
+
 extension String {
     /// Byte order of the UTF-8 (the order of paths everywhere in mycel), by `memcmp`: the
     /// generic comparison walks an iterator a byte at a time.
     @inline(__always)
-    public func utf8Precedes(_ other: String) -> Bool {
+    func utf8Precedes(_ other: String) -> Bool {
         var a = self, b = other
         return a.withUTF8 { x in
             b.withUTF8 { y in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaultGenerator
 @testable import VaultKit
 
 @Suite("Files")
@@ -208,5 +209,20 @@ struct FilesTests {
         #expect(a.notes.map(\.path) == b.notes.map(\.path))
         #expect(a.notes.map { $0.links.map(\.destination) } == b.notes.map { $0.links.map(\.destination) })
         #expect(a.backlinks == b.backlinks)
+    }
+    @Test("strings sorted by their UTF-8 bytes: around the 16-byte key, prefixes, accents, CJK, equal ones in order")
+    func utf8Order() {
+        let pieces = ["a", "b", "A", "é", "e\u{301}", "菌", "/", " ", "0123456789abcdef", "0123456789abcde", "z"]
+        var rng = SplitMix64(seed: 17)
+        var strings = [""]
+        for _ in 0..<2_000 {
+            strings.append((0..<Int(rng.next() % 6)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
+        }
+        let reference = strings.indices.sorted { a, b in
+            let x = Array(strings[a].utf8), y = Array(strings[b].utf8)
+            return x != y ? x.lexicographicallyPrecedes(y) : a < b
+        }
+        #expect(utf8SortedIndices(strings) == reference)
+        #expect(utf8SortedIndices([]) == [])
     }
 }

@@ -405,10 +405,9 @@ extension AppState {
     // MARK: Side panes
 
     func noteList(selecting note: Int? = nil) -> ListState {
-        // Folded once each, and compared by bytes: folding in the comparison folded each path
-        // 27 times, and `<` is no order for some NFC and NFD spellings.
-        let keys = vault.notes.map { $0.path.folded }
-        let order = keys.indices.sorted { keys[$0].utf8Precedes(keys[$1]) || !keys[$1].utf8Precedes(keys[$0]) && $0 < $1 }
+        // Folded once each, and sorted by bytes: folding in the comparison folded each path 27
+        // times, and `<` is no order for some NFC and NFD spellings.
+        let order = utf8SortedIndices(vault.notes.map { $0.path.folded })
         var list = ListState(title: "Notes (\(order.count))", rows: order.map { i in
             // The name first, where a narrow pane still shows it; the folder after it, dimmed.
             // (Read in place: a copy of the note would retain and release all it holds.)
