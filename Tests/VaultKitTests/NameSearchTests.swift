@@ -179,16 +179,19 @@ struct NameSearchTests {
                      "ab!", "abcdefgf", "abcdefge\u{301}", "abcdefgh", "", "a/b-c_d.e", "🍄 spore", "K\u{212A}"]
         var rng = SplitMix64(seed: 5)
         func word() -> String { words[Int(rng.next() % UInt64(words.count))] }
-        let notes = (0..<3_001).map { i -> NameSource in
+        var notes = (0..<3_001).map { i -> NameSource in
             let title = Int(rng.next() % 4) == 0 ? word() : "\(word()) \(word())"
             let folder = ["", "area/", "deep/er/"][i % 3]
             let name = "\(word())-\(i % 50)"
             return NameSource(title: title, name: name, path: "\(folder)\(name).md", inFolder: !folder.isEmpty,
                               aliases: (0..<Int(rng.next() % 4)).map { _ in word() }, tags: [word(), "x/\(word())"])
         }
-        let whole = NameIndex(count: notes.count, parts: 1) { notes[$0] }
+        // One alias longer than a part's first memory (256 scalars a note), so that it grows.
+        notes[1_500] = NameSource(title: "Long", name: "long", path: "long.md", inFolder: false,
+                                  aliases: [String(repeating: "mycélium ", count: 30_000)], tags: [])
+        let whole = NameIndex(count: notes.count, parts: 1) { [notes] in notes[$0] }
         for count in [2, 3, 7, 64] {
-            let split = NameIndex(count: notes.count, parts: count) { notes[$0] }
+            let split = NameIndex(count: notes.count, parts: count) { [notes] in notes[$0] }
             #expect(split.fieldKind == whole.fieldKind, "\(count) parts")
             #expect(split.fieldText == whole.fieldText)
             #expect(split.fields.map { [Int64($0.start), Int64($0.length)] } == whole.fields.map { [Int64($0.start), Int64($0.length)] })

@@ -1050,11 +1050,11 @@ final class ScalarStore: @unchecked Sendable {
         let cased8 = (raw + 9 * newCapacity).bindMemory(to: UInt8.self, capacity: newCapacity)
         let bonus = (raw + 10 * newCapacity).bindMemory(to: Int8.self, capacity: newCapacity)
         if let old = region {
-            lower.update(from: self.lower, count: count)
-            cased.update(from: self.cased, count: count)
-            lower8.update(from: self.lower8, count: count)
-            cased8.update(from: self.cased8, count: count)
-            bonus.update(from: self.bonus, count: count)
+            lower.initialize(from: self.lower, count: count)
+            cased.initialize(from: self.cased, count: count)
+            lower8.initialize(from: self.lower8, count: count)
+            cased8.initialize(from: self.cased8, count: count)
+            bonus.initialize(from: self.bonus, count: count)
             munmap(old, regionSize)
         }
         (region, regionSize, capacity) = (raw, size, newCapacity)
