@@ -64,18 +64,7 @@ if let i = args.firstIndex(of: "--rss-after-load"), i + 1 < args.count {
 
 // A child mode for profiling the browser's start: the first frame's steps, ten times over.
 if let i = args.firstIndex(of: "--profile-first-frame"), i + 1 < args.count {
-    var steps: [[Double]] = []
-    for _ in 0..<10 {
-        let t0 = now()
-        let v = try Vault.load(at: args[i + 1])
-        let t1 = now()
-        var state = AppState(vault: v, width: 120, height: 40)
-        let t2 = now()
-        if let start = AppState.startNote(in: v) { state.open(start, record: false) }
-        let t3 = now()
-        _ = View.draw(state)
-        steps.append([t1 - t0, t2 - t1, t3 - t2, now() - t3])
-    }
+    let steps = try (0..<10).map { _ in try firstFrameSteps(args[i + 1]) }
     let m = (0..<4).map { k in median(steps.map { $0[k] }) * 1000 }
     print(String(format: "first frame: load %.1f ms, state (name index, note list) %.1f, open %.1f, draw %.1f", m[0], m[1], m[2], m[3]))
     exit(0)
@@ -174,6 +163,20 @@ func residentKiB() -> Int {
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
     return 0
+}
+
+/// The browser's first frame on `dir`, step by step: load, state (name index and note list),
+/// opening the start note, drawing.
+func firstFrameSteps(_ dir: String) throws -> [Double] {
+    let t0 = now()
+    let v = try Vault.load(at: dir)
+    let t1 = now()
+    var state = AppState(vault: v, width: 120, height: 40)
+    let t2 = now()
+    if let start = AppState.startNote(in: v) { state.open(start, record: false) }
+    let t3 = now()
+    _ = View.draw(state)
+    return [t1 - t0, t2 - t1, t3 - t2, now() - t3]
 }
 
 func now() -> Double {
@@ -359,14 +362,7 @@ for dir in [v10k, v100k] {
 // 5. The browser: time to the first frame (load, state, render, draw), and the cost of
 // opening and of redrawing the largest note.
 log("browser frames…")
-func firstFrame(_ dir: String) throws -> Double {
-    let t = now()
-    let v = try Vault.load(at: dir)
-    var state = AppState(vault: v, width: 120, height: 40)
-    if let start = AppState.startNote(in: v) { state.open(start, record: false) }
-    _ = View.draw(state)
-    return now() - t
-}
+func firstFrame(_ dir: String) throws -> Double { try firstFrameSteps(dir).reduce(0, +) }
 let sample = option("--sample", "vault")
 let sampleFrame = median(try (0..<runs).map { _ in try firstFrame(sample) })
 row("first frame of the sample vault (load, render, draw; 120×40)", ms(sampleFrame),
