@@ -34,4 +34,22 @@ import Testing
         #expect(full.notes.map(\.path) == after.notes.map(\.path))
         #expect(full.notes.filter { $0.path != "b.md" }.map(\.links) == after.notes.filter { $0.path != "b.md" }.map(\.links))
     }
+
+    @Test("a link kept from the last snapshot has its heading or block checked again: found once the target gains it, not found once it loses it")
+    func keptLinksHaveTheirSubpathsCheckedAgain() throws {
+        let dir = TempDir()
+        dir.write("a.md", "[[b#Later]] [[b#Part#Inner]] [[b#^blk]] [[b#Early]]")
+        dir.write("b.md", "# Early\n")
+        let before = try Vault.load(at: dir.path)
+        #expect(before.notes[before.index("a.md")].links.map(\.subpathFound) == [false, false, false, true])
+
+        // Only b is reported changed: a keeps its parse, and its links are checked again.
+        dir.write("b.md", "# Part\n## Inner\n## Later\nclaim ^blk\n")
+        let gained = try Vault.reload(before, changed: ["b.md"])
+        #expect(gained.notes[gained.index("a.md")].links.map(\.subpathFound) == [true, true, true, false])
+
+        dir.write("b.md", "# Early\n")
+        let lost = try Vault.reload(gained, changed: ["b.md"])
+        #expect(lost.notes[lost.index("a.md")].links.map(\.subpathFound) == [false, false, false, true])
+    }
 }
