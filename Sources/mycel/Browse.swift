@@ -123,7 +123,9 @@ struct Browse: ParsableCommand {
             // ncurses resumes a read a signal interrupted, so the loop wakes up a few times a
             // second to notice a signal, a terminal that hung up, or a changed vault.
             var events: [InputEvent] = []
-            if let first = terminal.read(timeout: 250) {
+            // Work left for idle time (the unlinked mentions of the note just opened) waits
+            // only for keys already typed.
+            if let first = terminal.read(timeout: state.hasIdleWork ? 0 : 250) {
                 events.append(first)
                 // Take everything already typed before drawing: a burst costs one frame.
                 while events.count < 256, let more = terminal.read(timeout: 0) { events.append(more) }
@@ -168,6 +170,11 @@ struct Browse: ParsableCommand {
                     if case let .files(paths) = change { reload(&state, changed: paths) } else { reload(&state, changed: nil) }
                     reloaded = true
                 }
+            }
+            if events.isEmpty, !reloaded, state.hasIdleWork {
+                state.idle()
+                terminal.paint(View.draw(state))
+                continue
             }
             guard !events.isEmpty || reloaded else { continue }
             state.settle()

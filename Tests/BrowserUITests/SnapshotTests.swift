@@ -71,6 +71,7 @@ import Testing
     @Test func richNote() {
         each("rich") { s in
             s.open(s.vault.index("projects/mycel/design/overview.md"), record: false)
+            s.idle()
         }
     }
 }

@@ -50,19 +50,22 @@ func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
     if !record { Issue.record("snapshot \(name) was missing and has been recorded; check it and run again", sourceLocation: sourceLocation) }
 }
 
-/// A browser on the sample vault at a size, with its start note open.
+/// A browser on the sample vault at a size, with its start note open and its idle work
+/// done (the first moment without keys).
 func browser(_ width: Int, _ height: Int, vault v: Vault = sampleVault) -> AppState {
     var s = AppState(vault: v, width: width, height: height)
     if let start = AppState.startNote(in: v) { s.open(start, record: false) }
+    s.idle()
     return s
 }
 
 extension AppState {
-    /// Sends keys; a string is typed character by character.
-    /// Sends keys, then settles as the run loop does before each frame.
+    /// Sends keys, then settles as the run loop does before each frame, then does the idle
+    /// work as it does when no key follows.
     mutating func press(_ keys: Key...) {
         for k in keys { _ = update(.key(k)) }
         settle()
+        idle()
     }
     /// Types text one frame per character (settling after each, like a slow typist).
     mutating func type(_ text: String) {

@@ -248,7 +248,13 @@ import Testing
         var s = browser(120, 40)
         let target = s.vault.index("network-nations.md")
         s.open(target)
-        let texts = s.right.rows.map { $0.lines.first.map { $0.map(\.text).joined() } ?? "" }
+        func texts() -> [String] { s.right.rows.map { $0.lines.first.map { $0.map(\.text).joined() } ?? "" } }
+        // The note comes first; the vault is searched once no key waits.
+        #expect(s.hasIdleWork)
+        #expect(texts().contains("  searching…"))
+        s.idle()
+        #expect(!s.hasIdleWork)
+        let texts = texts()
         let mentions = s.vault.unlinkedMentions(of: target)
         #expect(!mentions.isEmpty)
         let header = texts.firstIndex { $0.hasPrefix("Unlinked mentions (\(mentions.count))") }

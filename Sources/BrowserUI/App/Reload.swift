@@ -23,6 +23,7 @@ extension AppState {
         bookmarks = bookmarks.filter { byPath[$0] != nil }
         vault = newVault
         mentionCache = [:]
+        mentionsDue = nil
         searcher = NameSearcher(NameIndex(newVault))
         switcher = Switcher()
         hints = []

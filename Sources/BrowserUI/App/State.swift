@@ -228,6 +228,8 @@ public struct AppState {
     public internal(set) var quitting = false
     /// Unlinked mentions already found, by note, for the current snapshot.
     var mentionCache: [Int: [Mention]] = [:]
+    /// The note whose unlinked mentions are to be searched when the runtime is idle.
+    var mentionsDue: Int?
     /// Paths of the bookmarked notes, in the order they were added.
     public internal(set) var bookmarks: [String] = []
     /// Effects produced while handling the current message.
@@ -253,4 +255,13 @@ public struct AppState {
         }
         return vault.notes.indices.max { vault.backlinks[$0].count < vault.backlinks[$1].count }
     }
+}
+
+/// What the side pane shows of a note's unlinked mentions.
+enum MentionState: Sendable {
+    case found([Mention])
+    /// To be searched once the note is drawn (`AppState.idle`).
+    case searching
+    /// The vault is over `AppState.mentionLimit` notes.
+    case notSearched
 }
