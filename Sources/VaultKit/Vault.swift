@@ -451,42 +451,58 @@ struct ResolvedLinks: Sendable {
 }
 
 /// A value computed on another thread from the moment it is made; `value` waits for it.
-final class Deferred<T>: @unchecked Sendable {
-    /// Written once, by the work, before `done` is signalled.
-    private let result = UnsafeMutablePointer<T>.allocate(capacity: 1)
-    private let done = DispatchSemaphore(value: 0)
-    private let finished = Atomic<Bool>(false)
-
-    init(_ work: @escaping @Sendable () -> T) {
-        DispatchQueue.global().async { [self] in
-            result.initialize(to: work())
+public final class Deferred<T>: @unchecked Sendable {
+    /// What the work's thread shares with this object. The work, and all it captured (a
+    /// whole vault, say), is let go before the value is ready, and the value is destroyed
+    /// where this object is (not on the work's thread, late): whoever waits for it never
+    /// races a release on the other thread.
+    private final class Shared: @unchecked Sendable {
+        /// Written once, by the work, before `done` is signalled.
+        let result = UnsafeMutablePointer<T>.allocate(capacity: 1)
+        let done = DispatchSemaphore(value: 0)
+        let finished = Atomic<Bool>(false)
+        private var work: (@Sendable () -> T)?
+        init(_ work: @escaping @Sendable () -> T) { self.work = work }
+        func run() {
+            do {
+                let work = self.work!
+                self.work = nil
+                result.initialize(to: work())
+            }
             finished.store(true, ordering: .releasing)
             done.signal()
         }
     }
+    private let shared: Shared
+
+    public init(_ work: @escaping @Sendable () -> T) {
+        let shared = Shared(work)
+        self.shared = shared
+        DispatchQueue.global().async { shared.run() }
+    }
 
     deinit {
-        done.wait()
-        result.deinitialize(count: 1)
-        result.deallocate()
+        shared.done.wait()
+        shared.result.deinitialize(count: 1)
+        shared.result.deallocate()
     }
 
     /// Waits for the value (any number of times).
-    var value: T {
-        done.wait()
-        defer { done.signal() }
-        return result.pointee
+    public var value: T {
+        shared.done.wait()
+        defer { shared.done.signal() }
+        return shared.result.pointee
     }
 
     /// The value in place when it is ready, without waiting and without copying it (a copy
     /// would retain everything it holds); valid while this object lives.
-    var ready: UnsafePointer<T>? { finished.load(ordering: .acquiring) ? UnsafePointer(result) : nil }
+    var ready: UnsafePointer<T>? { shared.finished.load(ordering: .acquiring) ? UnsafePointer(shared.result) : nil }
 
     /// The value in place, once it is ready (this waits); valid while this object lives.
     var pointer: UnsafePointer<T> {
-        done.wait()
-        defer { done.signal() }
-        return UnsafePointer(result)
+        shared.done.wait()
+        defer { shared.done.signal() }
+        return UnsafePointer(shared.result)
     }
 }
 

@@ -40,7 +40,7 @@ final class TempDir {
         let full = path + "/" + rel
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
                                                  withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
     }
     func mkdir(_ rel: String) {
         try! FileManager.default.createDirectory(atPath: path + "/" + rel, withIntermediateDirectories: true)

@@ -24,7 +24,7 @@ extension AppState {
         vault = newVault
         mentionCache = [:]
         mentionsDue = nil
-        searcher = NameSearcher(NameIndex(newVault))
+        searcherBuild = Deferred { NameSearcher(NameIndex(newVault)) }
         switcher = Switcher()
         hints = []
         if overlay == .hints || overlay == .switcher { overlay = .none }

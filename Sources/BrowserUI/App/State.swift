@@ -190,7 +190,10 @@ public struct Switcher: Sendable {
 public struct AppState {
     public internal(set) var vault: Vault
     public let keyMap: KeyMap
-    var searcher: NameSearcher
+    /// The quick switcher's search. Its name index is built on the other cores while the
+    /// first frame is drawn; the first search waits for it.
+    var searcherBuild: Deferred<NameSearcher>
+    var searcher: NameSearcher { searcherBuild.value }
 
     public internal(set) var width: Int
     public internal(set) var height: Int
@@ -240,7 +243,7 @@ public struct AppState {
     public init(vault: Vault, width: Int, height: Int, keyMap: KeyMap = .standard) {
         self.vault = vault
         self.keyMap = keyMap
-        self.searcher = NameSearcher(NameIndex(vault))
+        self.searcherBuild = Deferred { NameSearcher(NameIndex(vault)) }
         self.width = width
         self.height = height
         left = noteList()
