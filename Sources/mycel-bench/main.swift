@@ -66,7 +66,7 @@ if let i = args.firstIndex(of: "--rss-after-load"), i + 1 < args.count {
 if let i = args.firstIndex(of: "--profile-first-frame"), i + 1 < args.count {
     let steps = try (0..<10).map { _ in try firstFrameSteps(args[i + 1]) }
     let m = (0..<5).map { k in median(steps.map { $0[k] }) * 1000 }
-    print(String(format: "first frame: load %.1f ms, state (name index, note list) %.1f, open %.1f, draw %.1f; " +
+    print(String(format: "first frame: load %.1f ms, state (note list; the name index starts on other cores) %.1f, open %.1f, draw %.1f; " +
                  "then, idle, the unlinked mentions %.1f", m[0], m[1], m[2], m[3], m[4]))
     exit(0)
 }
@@ -167,9 +167,10 @@ func residentKiB() -> Int {
     return 0
 }
 
-/// The browser's first frame on `dir`, step by step: load, state (name index and note list),
-/// opening the start note, drawing; then the work done after it when no key waits (the
-/// start note's unlinked mentions), which the first frame does not wait for.
+/// The browser's first frame on `dir`, step by step: load, state (the note list; the name
+/// index is built meanwhile on other cores), opening the start note, drawing; then the work
+/// done after it when no key waits (the start note's unlinked mentions), which the first
+/// frame does not wait for.
 func firstFrameSteps(_ dir: String) throws -> [Double] {
     let t0 = now()
     let v = try Vault.load(at: dir)
@@ -269,7 +270,8 @@ for _ in 0..<(runs * 2 + 1) {
     let v = try Vault.load(at: v10k)
     inProcess.append(v.loadSeconds)
     phases.append(v.timings)
-    // The finder's index, which the browser builds before its first frame.
+    // The finder's index, which `mycel search` builds before it searches (the browser while
+    // it draws its first frame).
     let t = now()
     let index = NameIndex(v)
     nameIndex.append(now() - t)
