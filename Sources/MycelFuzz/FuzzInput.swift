@@ -60,6 +60,9 @@ public enum FuzzInput {
         for i in vault.notes.indices {
             state.open(i)
             check(View.draw(state))
+            // As the runtime does once no key waits: the note's unlinked mentions.
+            state.idle()
+            check(View.draw(state))
         }
         for byte in keys {
             if byte == 0xFF {
@@ -70,6 +73,8 @@ public enum FuzzInput {
                 _ = state.update(.key(keyTable[Int(byte) % keyTable.count]))
             }
             state.settle()
+            check(View.draw(state))
+            state.idle()
             check(View.draw(state))
         }
     }

@@ -123,9 +123,10 @@ struct Browse: ParsableCommand {
             // ncurses resumes a read a signal interrupted, so the loop wakes up a few times a
             // second to notice a signal, a terminal that hung up, or a changed vault.
             var events: [InputEvent] = []
-            // Work left for idle time (the unlinked mentions of the note just opened) waits
-            // only for keys already typed.
-            if let first = terminal.read(timeout: state.hasIdleWork ? 0 : 250) {
+            // Work left for idle time (the unlinked mentions of the note just opened) starts
+            // once no key has come for 50 ms: a held key or a quick run of them (paging back
+            // through the history) skips the notes it passes.
+            if let first = terminal.read(timeout: state.hasIdleWork ? 50 : 250) {
                 events.append(first)
                 // Take everything already typed before drawing: a burst costs one frame.
                 while events.count < 256, let more = terminal.read(timeout: 0) { events.append(more) }

@@ -47,7 +47,7 @@ import Testing
         #expect(Set(s.mentionCache.keys) == [s.vault.index("start-here.md"), a, b])
         // A stale entry would be shown as is: going back uses the cache, not a new search.
         s.mentionCache[a] = []
-        s.press(.backspace)
+        _ = s.update(.key(.backspace))
         #expect(!s.hasIdleWork)
         #expect(s.right.rows.contains { $0.lines.first?.map(\.text).joined() == "Unlinked mentions (0)" })
         // A new snapshot starts afresh.
@@ -74,11 +74,52 @@ import Testing
         // b has several mentions: the rows after them moved down, and the selection with them.
         #expect(s.right.selected! > row)
         #expect(s.right.rows[s.right.selected!].target == selected)
-        // Nothing is left to do, and going back to a now searches it.
-        #expect(!s.hasIdleWork)
+        // Going back to a now searches it.
         s.press(.backspace)
         #expect(s.openPath == "network-nations.md")
         #expect(Set(s.mentionCache.keys) == [start, a, b])
+    }
+
+    @Test("when the mentions arrive, the pane's default row is chosen again and a chosen row is kept in sight")
+    func mentionsKeepThePaneInOrder() {
+        // A note without backlinks: its pane's first row to choose is a link, until the
+        // mentions come before it.
+        let v = Vault.make(notes: ["a.md": "# A\n[[b]] and [[c]]", "b.md": "A is named here, and a again.", "c.md": "so is A"])
+        var s = browser(60, 12, vault: v)
+        s.open(v.index("a.md"))
+        guard case .link = s.right.rows[s.right.selected!].target else { Issue.record("no link chosen first"); return }
+        s.idle()
+        guard case .mention = s.right.rows[s.right.selected!].target else { Issue.record("the first mention is not chosen"); return }
+        // The pane's last row, chosen while it is all in sight, stays in sight when a dozen
+        // mentions push it down.
+        var notes = ["a.md": "# A\n[[b]] #t", "b.md": "b"]
+        for i in 0..<12 { notes["m\(i).md"] = "A is named here." }
+        var t = browser(100, 24, vault: Vault.make(notes: notes))
+        t.open(t.vault.index("a.md"))
+        t.focus = .right
+        t.right.selected = t.right.rows.lastIndex { $0.selectable }
+        guard case .tag = t.right.rows[t.right.selected!].target else { Issue.record("the last row is not the tag"); return }
+        #expect(t.right.top == 0 && t.right.shows(t.right.selected!, height: t.listHeight(.right)))
+        t.idle()
+        #expect(t.right.rows.filter { if case .mention = $0.target { return true } else { return false } }.count == 12)
+        guard case .tag = t.right.rows[t.right.selected!].target else { Issue.record("the tag is no longer chosen"); return }
+        #expect(t.right.shows(t.right.selected!, height: t.listHeight(.right)))
+    }
+
+    @Test("hint labels name the pane's rows by place: the mentions are not searched while they are up")
+    func noMentionsUnderHintLabels() {
+        var s = browser(120, 40)
+        let b = s.vault.index("concepts/commons.md")
+        s.open(b)
+        _ = s.update(.key(.char("f")))
+        #expect(s.overlay == .hints)
+        #expect(!s.hasIdleWork)
+        s.idle()
+        #expect(s.mentionCache[b] == nil)
+        // Each row label still leads where it did.
+        for h in s.hints { if case let .row(i) = h.target { #expect(s.right.rows[i].selectable) } }
+        s.press(.escape)
+        #expect(s.mentionCache[b] != nil)
     }
 
     @Test func editAsksTheRuntimeForTheEditor() {

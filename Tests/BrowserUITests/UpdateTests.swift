@@ -253,7 +253,6 @@ import Testing
         #expect(s.hasIdleWork)
         #expect(texts().contains("  searching…"))
         s.idle()
-        #expect(!s.hasIdleWork)
         let texts = texts()
         let mentions = s.vault.unlinkedMentions(of: target)
         #expect(!mentions.isEmpty)

@@ -33,11 +33,13 @@ struct ConcurrencyTests {
 
     @Test("a deferred value is destroyed with its object, on the thread that lets the object go")
     func deferredValueDiesWithItsObject() {
-        let flag = Flag()
-        var deferred: Deferred<Token>? = Deferred { Token(flag) }
-        _ = deferred?.value
-        #expect(!flag.isSet)
-        deferred = nil
-        #expect(flag.isSet)
+        for _ in 0..<200 {
+            let flag = Flag()
+            var deferred: Deferred<Token>? = Deferred { Token(flag) }
+            _ = deferred?.value
+            #expect(!flag.isSet)
+            deferred = nil
+            #expect(flag.isSet)
+        }
     }
 }

@@ -64,6 +64,11 @@ public struct ListState: Sendable, Equatable {
     }
 
     /// Scrolls so the selection is inside `height` lines.
+    /// Whether row `i` is all in sight, `height` lines from `top`.
+    func shows(_ i: Int, height: Int) -> Bool {
+        i >= top && i < rows.count && linesBefore(i + 1) - linesBefore(top) <= height
+    }
+
     mutating func reveal(height: Int) {
         guard let s = selected, height > 0, s < rows.count else { return }
         if s < top { top = s; return }
@@ -233,6 +238,8 @@ public struct AppState {
     var mentionCache: [Int: [Mention]] = [:]
     /// The note whose unlinked mentions are to be searched when the runtime is idle.
     var mentionsDue: Int?
+    /// Where the mentions are in the side pane's rows.
+    var mentionRows = 0..<0
     /// Paths of the bookmarked notes, in the order they were added.
     public internal(set) var bookmarks: [String] = []
     /// Effects produced while handling the current message.

@@ -101,28 +101,36 @@ extension AppState {
         right = sidePanel(for: index, mentions: mentions)
     }
 
-    /// True when work waits for a moment with no key to handle (`idle`).
-    public var hasIdleWork: Bool { mentionsDue != nil }
+    /// True when work waits for a moment with no key to handle (`idle`). Not while hint
+    /// labels are up: they name rows of the panes by place.
+    public var hasIdleWork: Bool { mentionsDue != nil && overlay != .hints }
 
     /// Work left for when the screen is drawn and no key waits: the unlinked mentions of the
     /// note on screen. A note opened and left before then (paging back through the history,
     /// say) is never searched. The runtime calls it, then draws again.
     public mutating func idle() {
-        guard let index = mentionsDue else { return }
+        guard hasIdleWork, let index = mentionsDue else { return }
         mentionsDue = nil
         guard view?.note == index, mentionCache[index] == nil else { return }
         let found = vault.unlinkedMentions(of: index)
         mentionCache[index] = found
-        // The pane keeps its place: the same row stays selected (found again by where it
-        // leads, since the mentions come before the links), and it keeps its scroll.
-        let old = right
-        var new = sidePanel(for: index, mentions: .found(found))
-        if let s = old.selected, old.rows.indices.contains(s),
-           let again = new.rows.firstIndex(where: { $0.selectable && $0.target == old.rows[s].target }) {
-            new.selected = again
+        // Only the mentions' rows are replaced. A row chosen below them moves down with them,
+        // the default choice (the pane's first row to choose) is made again, and the pane
+        // scrolls only to keep the chosen row in sight.
+        let old = right, at = mentionRows
+        let rows = mentionSection(.found(found))
+        let shift = rows.count - at.count
+        right.rows.replaceSubrange(at, with: rows)
+        mentionRows = at.lowerBound..<(at.lowerBound + rows.count)
+        if old.selected == old.rows.firstIndex(where: \.selectable) {
+            right.selected = right.rows.firstIndex(where: \.selectable)
+        } else if let s = old.selected, s >= at.upperBound {
+            right.selected = s + shift
         }
-        new.top = old.top
-        right = new
+        if old.top >= at.upperBound { right.top = old.top + shift }
+        if let s = right.selected, !right.shows(s, height: listHeight(.right)) {
+            right.reveal(height: listHeight(.right))
+        }
     }
 
     /// Follows a link of the graph.
@@ -479,8 +487,34 @@ extension AppState {
         return list
     }
 
+    /// The rows of the side pane's unlinked mentions, below its heading.
+    func mentionSection(_ mentions: MentionState) -> [ListRow] {
+        var rows: [ListRow] = []
+        switch mentions {
+        case let .found(mentions):
+            rows.append(ListRow([[Span("Unlinked mentions (\(mentions.count))", Style(.paneTitle, .bold))]], .none))
+            if mentions.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
+            for m in mentions.prefix(Self.sidePanelLimit) {
+                rows.append(ListRow([[Span(vault.notes[m.note].title, Style(.plain))],
+                                     [Span("  " + Self.context(m.context, column: m.column), Style(.dim))]],
+                                    .mention(m)))
+            }
+            if mentions.count > Self.sidePanelLimit {
+                rows.append(ListRow([[Span("  … \(mentions.count - Self.sidePanelLimit) more (mycel backlinks --mentions lists them all)", Style(.dim))]], .none))
+            }
+        case .searching:
+            rows.append(ListRow([[Span("Unlinked mentions", Style(.paneTitle, .bold))]], .none))
+            rows.append(ListRow([[Span("  searching…", Style(.dim))]], .none))
+        case .notSearched:
+            rows.append(ListRow([[Span("Unlinked mentions: not searched", Style(.paneTitle, .bold))]], .none))
+            rows.append(ListRow([[Span("  (vaults over \(Self.mentionLimit) notes)", Style(.dim))]], .none))
+        }
+        return rows
+    }
+
     /// Backlinks (each with its context line), outgoing links and tags of a note.
-    func sidePanel(for index: Int, mentions: MentionState) -> ListState {
+    /// (`mentionRows` is set to where the mentions are.)
+    mutating func sidePanel(for index: Int, mentions: MentionState) -> ListState {
         let note = vault.notes[index]
         var rows: [ListRow] = []
         // Links from the note to itself (`[[#Heading]]`) are not backlinks a reader wants.
@@ -501,25 +535,9 @@ extension AppState {
         }
         // Unlinked mentions: other notes naming this one's title or an alias as plain text.
         rows.append(ListRow([[]], .none))
-        switch mentions {
-        case let .found(mentions):
-            rows.append(ListRow([[Span("Unlinked mentions (\(mentions.count))", Style(.paneTitle, .bold))]], .none))
-            if mentions.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
-            for m in mentions.prefix(Self.sidePanelLimit) {
-                rows.append(ListRow([[Span(vault.notes[m.note].title, Style(.plain))],
-                                     [Span("  " + Self.context(m.context, column: m.column), Style(.dim))]],
-                                    .mention(m)))
-            }
-            if mentions.count > Self.sidePanelLimit {
-                rows.append(ListRow([[Span("  … \(mentions.count - Self.sidePanelLimit) more (mycel backlinks --mentions lists them all)", Style(.dim))]], .none))
-            }
-        case .searching:
-            rows.append(ListRow([[Span("Unlinked mentions", Style(.paneTitle, .bold))]], .none))
-            rows.append(ListRow([[Span("  searching…", Style(.dim))]], .none))
-        case .notSearched:
-            rows.append(ListRow([[Span("Unlinked mentions: not searched", Style(.paneTitle, .bold))]], .none))
-            rows.append(ListRow([[Span("  (vaults over \(Self.mentionLimit) notes)", Style(.dim))]], .none))
-        }
+        let mentionsStart = rows.count
+        rows += mentionSection(mentions)
+        mentionRows = mentionsStart..<rows.count
         rows.append(ListRow([[]], .none))
         rows.append(ListRow([[Span("Links (\(note.links.count))", Style(.paneTitle, .bold))]], .none))
         if note.links.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
