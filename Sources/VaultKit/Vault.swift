@@ -451,10 +451,8 @@ struct ResolvedLinks: Sendable {
 }
 
 /// A value computed on another thread from the moment it is made; `value` waits for it.
-/// `T` need not be `Sendable`: it is made on the work's thread and then read by whoever asks
-/// for `value`, so a value with mutable state of its own (a `NameSearcher`) must be used from
-/// one thread at a time.
-public final class Deferred<T>: @unchecked Sendable {
+/// The value is made on the work's thread and read by whoever asks, so it must be `Sendable`.
+public final class Deferred<T: Sendable>: @unchecked Sendable {
     /// What the work's thread shares with this object. The work, and all it captured (a
     /// whole vault, say), is let go before the value is ready, and the value is destroyed
     /// where this object is (not on the work's thread, late): whoever waits for it never

@@ -24,7 +24,7 @@ extension AppState {
         vault = newVault
         mentionCache = [:]
         mentionsDue = nil
-        searcherBuild = Deferred { NameSearcher(NameIndex(newVault)) }
+        nameIndex = Deferred { NameIndex(newVault) }
         switcher = Switcher()
         hints = []
         if overlay == .hints || overlay == .switcher { overlay = .none }

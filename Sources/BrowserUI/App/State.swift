@@ -195,10 +195,21 @@ public struct Switcher: Sendable {
 public struct AppState {
     public internal(set) var vault: Vault
     public let keyMap: KeyMap
-    /// The quick switcher's search. Its name index is built on the other cores while the
-    /// first frame is drawn; the first search waits for it.
-    var searcherBuild: Deferred<NameSearcher>
-    var searcher: NameSearcher { searcherBuild.value }
+    /// The quick switcher's name index. It is built on the other cores while the first
+    /// frame is drawn; the first search waits for it.
+    var nameIndex: Deferred<NameIndex> {
+        didSet { madeSearcher = nil }
+    }
+    /// The search over `nameIndex` (with scratch memory of its own: used on this thread only).
+    private var madeSearcher: NameSearcher?
+    var searcher: NameSearcher {
+        mutating get {
+            if let s = madeSearcher { return s }
+            let s = NameSearcher(nameIndex.value)
+            madeSearcher = s
+            return s
+        }
+    }
 
     public internal(set) var width: Int
     public internal(set) var height: Int
@@ -250,7 +261,7 @@ public struct AppState {
     public init(vault: Vault, width: Int, height: Int, keyMap: KeyMap = .standard) {
         self.vault = vault
         self.keyMap = keyMap
-        self.searcherBuild = Deferred { NameSearcher(NameIndex(vault)) }
+        self.nameIndex = Deferred { NameIndex(vault) }
         self.width = width
         self.height = height
         left = noteList()

@@ -87,12 +87,11 @@ public final class NameIndex: Sendable {
         func joined<T>(_ part: (IndexPart) -> [T], moved: ((T, Int) -> T)? = nil) -> [T] {
             Self.joined(parts, part, moved: moved)
         }
-        // Half the arrays are joined on another core meanwhile. Its task does not keep the parts
-        // (they are kept here until it is done), so they are freed on this thread, at once.
+        // Half the arrays are joined on another core meanwhile. Its task lets go of the parts
+        // before its result is ready (`Deferred`), so they are freed here, on this thread.
         let stores = parts.map(\.scalars)
-        let shared = PartList(parts)
-        let others = Deferred { [unowned(unsafe) shared] in
-            let parts = shared.parts, stores = parts.map(\.scalars)
+        let others = Deferred { [parts] in
+            let stores = parts.map(\.scalars)
             return (fieldText: Self.joined(parts) { $0.fieldText }, noteTags: Self.joined(parts) { $0.noteTags },
                     cased: ScalarStore.joined(stores) { $0.cased }, bonus: ScalarStore.joined(stores) { $0.bonus },
                     lower8: ScalarStore.joined(stores) { $0.lower8 }, cased8: ScalarStore.joined(stores) { $0.cased8 })
@@ -136,7 +135,7 @@ public final class NameIndex: Sendable {
         self.bonus = joinedOthers.bonus
         self.lower8 = joinedOthers.lower8
         self.cased8 = joinedOthers.cased8
-        withExtendedLifetime(shared) {}
+        withExtendedLifetime(parts) {}
     }
 
     /// One of the parts' arrays, joined in order, each element moved on by `moved` (given the
@@ -865,14 +864,6 @@ final class PlainTerms<C: FixedWidthInteger & UnsignedInteger> {
     }
 }
 
-/// Where a field's text sits in the flat arrays, and which characters it holds
-/// (`CharacterMask`): a query needing one the field lacks is rejected without reading it.
-/// The parts of an index being joined, handed to another task without a strong reference.
-private final class PartList: @unchecked Sendable {
-    let parts: [IndexPart]
-    init(_ parts: [IndexPart]) { self.parts = parts }
-}
-
 /// What the name index reads of a note.
 struct NameSource {
     let title: String
@@ -1148,6 +1139,8 @@ private func scalarCount(_ text: String) -> Int {
     }
 }
 
+/// Where a field's text sits in the flat arrays, and which characters it holds
+/// (`CharacterMask`): a query needing one the field lacks is rejected without reading it.
 struct FieldInfo {
     let start: Int32
     let length: Int32
