@@ -43,6 +43,11 @@ enum MentionSearch {
         if u.value < 0x80 {
             return u.value >= 0x41 && u.value <= 0x5A ? u.value + 0x20 : u.value
         }
+        // Latin-1 without the Unicode properties (whose mapping is a string): the capitals
+        // À to Þ (not ×) lower by 0x20, every other scalar there is its own lower case.
+        if u.value < 0x100 {
+            return u.value >= 0xC0 && u.value <= 0xDE && u.value != 0xD7 ? u.value + 0x20 : u.value
+        }
         let m = u.properties.lowercaseMapping.unicodeScalars
         return m.count == 1 ? m.first!.value : u.value
     }

@@ -125,6 +125,38 @@ func firstOf(_ p: UnsafeBufferPointer<UInt8>, from: Int, end: Int, _ c1: UInt8, 
     return end
 }
 
+/// How many bytes of `p[range]` are `byte` (`scalarStarts: true`: how many start a scalar,
+/// that is, are not UTF-8 continuation bytes), sixteen at a time.
+func countBytes(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, equalTo byte: UInt8 = 0,
+                scalarStarts: Bool = false) -> Int {
+    precondition(range.lowerBound >= 0 && range.upperBound <= p.count)
+    guard !range.isEmpty, let base = p.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let target = SIMD16<UInt8>(repeating: scalarStarts ? 0x80 : byte), high = SIMD16<UInt8>(repeating: 0xC0)
+    let one = SIMD16<UInt8>(repeating: 1), zero = SIMD16<UInt8>(repeating: 0)
+    var count = 0, j = range.lowerBound
+    while j + 16 <= range.upperBound {
+        // Lanes add up to at most 255 per round.
+        var lanes = zero
+        var rounds = 0
+        while rounds < 255, j + 16 <= range.upperBound {
+            let v = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self)
+            let hit = scalarStarts ? (v & high) .!= target : v .== target
+            lanes &+= zero.replacing(with: one, where: hit)
+            j += 16
+            rounds += 1
+        }
+        // The sum of sixteen lanes may pass 255: they are widened first.
+        count += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+    }
+    while j < range.upperBound {
+        let c = base[j]
+        if scalarStarts ? c & 0xC0 != 0x80 : c == byte { count += 1 }
+        j += 1
+    }
+    return count
+}
+
 /// A sixteen-lane mask as two words, each lane a byte of 0xFF (set) or 0, the first lane in
 /// the lowest byte of the first word whatever the byte order.
 @inline(__always) func laneWords(_ mask: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {

@@ -16,8 +16,9 @@ if args.contains("--help") || args.contains("-h") {
            mycel-bench --profile-load DIR
            mycel-bench --profile-finder DIR QUERY [SHORTER]
            mycel-bench --profile-typing DIR [QUERY...]
+           mycel-bench --profile-grep DIR TEXT
            mycel-bench --rss-after-load DIR
-       mycel-bench --profile-first-frame DIR
+           mycel-bench --profile-first-frame DIR
 
     Without a mode, generates (once, then cached in --cache, default .build/bench-vaults) a
     10,000- and a 100,000-note vault and prints the table of docs/performance.md: the load
@@ -37,8 +38,14 @@ if args.contains("--help") || args.contains("-h") {
                              type each QUERY (default: the table's queries) one character
                              at a time, 50 times over; print each keystroke's median and
                              slowest time, its match count and a digest of its top 50
+      --profile-grep DIR TEXT
+                             search DIR's notes for TEXT 30 times over one load; print
+                             the hits and the median time
       --rss-after-load DIR   load DIR, build its name index, print resident KiB, notes
                              and names
+      --profile-first-frame DIR
+                             the browser's first frame on DIR ten times over; print each
+                             step's median (load, state, open, draw, then the mentions)
     """)
     exit(0)
 }
@@ -95,6 +102,20 @@ if let i = args.firstIndex(of: "--profile-load"), i + 1 < args.count {
                  "then the name index %.1f ms, cpu %.1f ms",
                  ms { $0.total }, ms { $0.scan }, ms { $0.parse }, ms { $0.resolve }, ms { $0.index }, median(cpu) * 1000,
                  median(names) * 1000, median(namesCPU) * 1000))
+    exit(0)
+}
+
+// `--profile-grep DIR TEXT`: the full-text search the table times, 30 times over one load.
+if let i = args.firstIndex(of: "--profile-grep"), i + 2 < args.count {
+    let v = try Vault.load(at: args[i + 1])
+    var times: [Double] = [], hits = 0
+    for _ in 0..<30 {
+        let t = now()
+        hits = v.grep(args[i + 2]).count
+        times.append(now() - t)
+    }
+    print(String(format: "\"%@\": %d hits, median %.2f ms, fastest %.2f ms", args[i + 2], hits, median(times) * 1000,
+                 (times.min() ?? 0) * 1000))
     exit(0)
 }
 

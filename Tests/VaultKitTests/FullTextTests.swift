@@ -80,4 +80,60 @@ struct FullTextTests {
         #expect(kelvin.grep("ké").count == 1)
         #expect(vault(["c.md": "le CAFÉ et le café"]).grep("café").first?.columns.count == 2)
     }
+
+    /// The byte searches skim for the query's rarest byte; they find what a plain
+    /// left-to-right search of each line finds, overlaps and all.
+    @Test("an ASCII or caseless query finds what a plain search of each line finds")
+    func asciiEqualsPlainSearch() {
+        let pieces = ["a", "A", "aa", "ab", "AB", "b", "z", "Z", "zz", " ", "\n", "\r\n", "-", "é", "日"]
+        var rng = SplitMix64(seed: 7)
+        func text(_ n: Int) -> String { (0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined() }
+        var notes: [String: String] = [:]
+        for i in 0..<40 { notes["n\(i).md"] = text(Int(rng.next() % 60)) }
+        let v = vault(notes)
+        func plain(_ q: String, _ note: Note) -> [String] {
+            let needle = Array(q.lowercased().utf8)
+            var out: [String] = []
+            for (n, line) in note.text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                let bytes = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+                var columns: [String] = [], i = 0
+                while i + needle.count <= bytes.count {
+                    if Array(bytes[i..<(i + needle.count)]) == needle {
+                        columns.append("\(String(decoding: bytes[..<i], as: UTF8.self).unicodeScalars.count + 1)+\(q.unicodeScalars.count)")
+                        i += needle.count
+                    } else {
+                        i += 1
+                    }
+                }
+                if !columns.isEmpty { out.append("\(n + 1):" + columns.joined(separator: ",")) }
+            }
+            return out
+        }
+        var found = 0
+        for _ in 0..<200 {
+            // Letters take the ASCII path; the rest (CJK, `-`) the one without case.
+            let words = ["a", "b", "z", "A", "Z", " ", "-", "ab", "日", "日-"]
+            let query = (0..<(1 + Int(rng.next() % 3))).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined()
+            guard !query.allSatisfy({ $0 == " " }) else { continue }
+            for (i, n) in v.notes.enumerated() {
+                let hits = FullTextNeedle(query).search(n, index: i).map { h in
+                    "\(h.line):" + h.columns.map { "\($0.column)+\($0.length)" }.joined(separator: ",")
+                }
+                #expect(hits == plain(query, n), "\(query.debugDescription) in \(n.text.debugDescription)")
+                found += hits.count
+            }
+        }
+        #expect(found > 100)
+    }
+
+    /// ASCII and Latin-1 are folded without the Unicode properties: the answers are the
+    /// properties' own (a one-scalar lower-case mapping, else the scalar itself).
+    @Test func foldingWithoutPropertiesAgreesWithThem() {
+        for v in UInt32(0)...0x2FF {
+            let u = Unicode.Scalar(v)!
+            let m = u.properties.lowercaseMapping.unicodeScalars
+            let expected = m.count == 1 ? m.first!.value : v
+            #expect(MentionSearch.foldScalar(u) == expected, "U+\(String(v, radix: 16))")
+        }
+    }
 }

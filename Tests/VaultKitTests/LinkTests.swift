@@ -267,6 +267,22 @@ struct LinkTests {
         }
     }
 
+    @Test("the vector count of a byte, or of scalar starts, is a byte-by-byte count, at any offset and length")
+    func countOfBytes() {
+        var rng = SplitMix64(seed: 17)
+        let alphabet: [UInt8] = [0x0A, 0x61, 0xC3, 0xA9, 0xE8, 0x8F, 0x8C, 0x20]
+        // Up to 9,000 bytes: several rounds of 255 vectors, whose lanes may each reach 255.
+        for length in [0, 1, 15, 16, 17, 31, 4_080, 4_096, 9_000] + (0..<300).map({ _ in Int(rng.next() % 200) }) {
+            let bytes = (0..<length).map { _ in length > 4_000 ? 0x0A : alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            let from = bytes.count > 4_000 || bytes.isEmpty ? 0 : Int(rng.next() % UInt64(bytes.count))
+            let end = bytes.count > 4_000 ? bytes.count : from + (bytes.count > from ? Int(rng.next() % UInt64(bytes.count - from + 1)) : 0)
+            bytes.withUnsafeBufferPointer { b in
+                #expect(countBytes(b, from..<end, equalTo: 0x0A) == bytes[from..<end].filter { $0 == 0x0A }.count)
+                #expect(countBytes(b, from..<end, scalarStarts: true) == bytes[from..<end].filter { $0 & 0xC0 != 0x80 }.count)
+            }
+        }
+    }
+
     @Test("the UTF-8 check agrees with the standard library on every two-byte sequence, every three-byte one with a multi-byte lead, the four-byte leads, and random bytes at every offset in a word")
     func utf8Check() {
         func agrees(_ bytes: [UInt8]) -> Bool {

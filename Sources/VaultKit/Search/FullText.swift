@@ -2,6 +2,14 @@
 // for every script alike (no tokenizer, so CJK finds CJK). Notes are searched in parallel,
 // straight on their UTF-8 bytes.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The lines of one note where the text occurs.
 public struct GrepHit: Sendable, Equatable {
     public let note: Int
@@ -30,13 +38,18 @@ extension Vault {
         let perNote = parallelMap(Array(notes.indices), progress: nil) { i -> [GrepHit] in
             needle.search(self.notes[i], index: i)
         }
-        var first: [GrepHit] = [], rest: [GrepHit] = []
-        for hits in perNote {
-            guard let h = hits.first else { continue }
-            if h.inTitle { first += hits } else { rest += hits }
+        // Notes with the text in their title first, then the rest: hits are copied once,
+        // into a list made at its final size (a common word has tens of thousands).
+        let total = perNote.reduce(0) { $0 + $1.count }
+        var all: [GrepHit] = []
+        all.reserveCapacity(min(total, limit))
+        for titled in [true, false] {
+            for hits in perNote where hits.first?.inTitle == titled {
+                guard all.count < limit else { return all }
+                all.append(contentsOf: hits.prefix(limit - all.count))
+            }
         }
-        let all = first + rest
-        return Array(all.prefix(limit))
+        return all
     }
 }
 
@@ -47,7 +60,6 @@ struct FullTextNeedle: Sendable {
     let ascii: [UInt8]?
     /// Exact UTF-8 bytes, when no scalar of the query has case (CJK, digits, symbols).
     let caseless: [UInt8]?
-    let lowered: String
     /// For the general path: the longest run of the query's scalars that can only be matched
     /// by ASCII bytes (lower-cased), and how many scalars of the query come before it. The
     /// bytes are found first; the whole query is compared only where they occur.
@@ -60,7 +72,6 @@ struct FullTextNeedle: Sendable {
     /// `anchored: false` compares the whole query at every place (the reference the tests
     /// hold the anchored search to).
     init(_ query: String, anchored: Bool = true) {
-        lowered = query.lowercased()
         scalars = query.unicodeScalars.map { MentionSearch.foldScalar($0) }
         let bytes = Array(query.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
@@ -92,28 +103,29 @@ struct FullTextNeedle: Sendable {
     /// True when the note's body contains the query (case-insensitively).
     func occurs(in note: Note) -> Bool {
         var text = note.text
-        return text.withUTF8 { buf in
-            let start = bodyOffset(buf, note.bodyStartLine)
-            var found: [(Int, Int)] = []
-            if let ascii { findASCII(buf, from: start, ascii, &found) }
-            else if let caseless { findExact(buf, from: start, caseless, &found) }
-            else { findFolded(buf, from: start, &found) }
-            return !found.isEmpty
-        }
+        return text.withUTF8 { buf in !occurrences(buf, from: bodyOffset(buf, note.bodyStartLine)).isEmpty }
     }
 
     func search(_ note: Note, index: Int) -> [GrepHit] {
-        let inTitle = note.title.lowercased().contains(lowered)
         var text = note.text
-        let hits: [GrepHit] = text.withUTF8 { buf in
-            let start = bodyOffset(buf, note.bodyStartLine)
-            var found: [(Int, Int)] = []  // byte offset, byte length of each occurrence
-            if let ascii { findASCII(buf, from: start, ascii, &found) }
-            else if let caseless { findExact(buf, from: start, caseless, &found) }
-            else { findFolded(buf, from: start, &found) }
+        return text.withUTF8 { buf in
+            let found = occurrences(buf, from: bodyOffset(buf, note.bodyStartLine))
+            guard !found.isEmpty else { return [] }
+            // The title is searched by the same rules, for notes with hits only.
+            var title = note.title
+            let inTitle = title.withUTF8 { !occurrences($0, from: 0).isEmpty }
             return lines(buf, found, note: index, inTitle: inTitle)
         }
-        return hits
+    }
+
+    /// Where the query occurs in `b` from byte `from` on: each occurrence's byte offset and
+    /// byte length, in order, none overlapping.
+    private func occurrences(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> [(Int, Int)] {
+        var found: [(Int, Int)] = []
+        if let ascii { findASCII(b, from: start, ascii, &found) }
+        else if let caseless { findExact(b, from: start, caseless, &found) }
+        else { findFolded(b, from: start, &found) }
+        return found
     }
 
     private func bodyOffset(_ b: UnsafeBufferPointer<UInt8>, _ bodyLine: Int) -> Int {
@@ -129,43 +141,73 @@ struct FullTextNeedle: Sendable {
     /// occurrences that start inside an earlier one (for anchors).
     private func findASCII(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)],
                            overlapping: Bool = false) {
+        findBytes(b, from: from, n, foldingASCII: true, &out, overlapping: overlapping)
+    }
+
+    /// Every occurrence of the bytes `n`, ASCII letters in either case when `foldingASCII`
+    /// (`n` is then lower-case). The text is skimmed with `memchr` for the needle's rarest
+    /// byte (`rarity`), in both cases of a letter; the needle is compared only where it is.
+    private func findBytes(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], foldingASCII: Bool,
+                           _ out: inout [(Int, Int)], overlapping: Bool = false) {
         let m = n.count
-        guard b.count - from >= m else { return }
-        let f0 = n[0]
-        let f1 = f0 >= 0x61 && f0 <= 0x7A ? f0 - 0x20 : f0
-        var i = from
+        guard m > 0, b.count - from >= m, let base = b.baseAddress else { return }
+        var k = 0
+        for j in n.indices where Self.rarity(n[j]) >= Self.rarity(n[k]) { k = j }
+        let lower = n[k]
+        let upper = foldingASCII && lower >= 0x61 && lower <= 0x7A ? lower - 0x20 : lower
+        // The rare byte of a match starting at i is at i + k, for i in from...last.
         let last = b.count - m
+        var next = from  // no match may start before this
+        // The next place of each case of the rare byte at or after `at` (b.count: none left).
+        func find(_ c: UInt8, _ at: Int) -> Int {
+            guard at < b.count, let hit = memchr(base + at, Int32(c), b.count - at) else { return b.count }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        var pl = find(lower, from + k), pu = upper == lower ? b.count : find(upper, from + k)
         n.withUnsafeBufferPointer { np in
-            while i <= last {
-                let c = b[i]
-                if c == f0 || c == f1 {
-                    var k = 1
-                    while k < m {
-                        var x = b[i + k]
-                        if x >= 0x41 && x <= 0x5A { x += 0x20 }
-                        if x != np[k] { break }
-                        k += 1
-                    }
-                    if k == m { out.append((i, m)); i += overlapping ? 1 : m; continue }
+            while true {
+                let p = min(pl, pu)
+                let i = p - k
+                guard i <= last else { return }
+                if p == pl { pl = find(lower, p + 1) }
+                if p == pu { pu = find(upper, p + 1) }
+                guard i >= next else { continue }
+                var j = 0
+                while j < m {
+                    var x = b[i + j]
+                    if foldingASCII && x >= 0x41 && x <= 0x5A { x += 0x20 }
+                    if x != np[j] { break }
+                    j += 1
                 }
-                i += 1
+                if j == m {
+                    out.append((i, m))
+                    if !overlapping { next = i + m }
+                }
             }
         }
     }
 
-    private func findExact(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)]) {
-        let m = n.count
-        guard b.count - from >= m else { return }
-        var i = from
-        let last = b.count - m
-        while i <= last {
-            if b[i] == n[0] {
-                var k = 1
-                while k < m && b[i + k] == n[k] { k += 1 }
-                if k == m { out.append((i, m)); i += m; continue }
-            }
-            i += 1
+    /// How rarely a byte is met in notes, roughly (higher is rarer): letters by their
+    /// frequency in English text, the space and line breaks the commonest, other ASCII bytes
+    /// between the middle letters and the rare ones; of UTF-8's other bytes, a scalar's first
+    /// (shared by whole blocks of a script) is commoner than the ones after it. Ties go to
+    /// the later byte: the last byte of a CJK character tells most about it.
+    static func rarity(_ c: UInt8) -> Int {
+        if c >= 0x80 { return c < 0xC0 ? 19 : 17 }
+        let byFrequency: StaticString = "etaoinshrdlcumwfgypbvkjxqz"
+        var x = c
+        if x >= 0x41 && x <= 0x5A { x += 0x20 }
+        if x >= 0x61 && x <= 0x7A {
+            let p = byFrequency.utf8Start
+            for r in 0..<byFrequency.utf8CodeUnitCount where p[r] == x { return r + 2 }
         }
+        if x == 0x20 || x == 0x0A || x == 0x0D || x == 0x09 { return 0 }
+        return 18  // digits and punctuation: about as rare as `g`
+    }
+
+    /// Every occurrence of the exact bytes `n` (a query without case: CJK, digits, symbols).
+    private func findExact(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)]) {
+        findBytes(b, from: from, n, foldingASCII: false, &out)
     }
 
     /// The general path: decode scalars and compare them folded. With an anchor, only where
@@ -231,18 +273,20 @@ struct FullTextNeedle: Sendable {
 
     /// Groups occurrences by line and measures them in scalars.
     private func lines(_ b: UnsafeBufferPointer<UInt8>, _ found: [(Int, Int)], note: Int, inTitle: Bool) -> [GrepHit] {
-        guard !found.isEmpty else { return [] }
+        guard !found.isEmpty, let base = b.baseAddress else { return [] }
         var hits: [GrepHit] = []
-        var line = 1, scanned = 0, lineStart = 0
+        var line = 1, scanned = 0
         var k = 0
         while k < found.count {
             let (offset, _) = found[k]
-            while scanned < offset {
-                if b[scanned] == 0x0A { line += 1; lineStart = scanned + 1 }
-                scanned += 1
-            }
-            var lineEnd = offset
-            while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
+            // Line breaks up to the occurrence are counted (sixteen bytes at a time);
+            // its line's end is found with memchr.
+            line += countBytes(b, scanned..<offset, equalTo: 0x0A)
+            scanned = offset
+            var lineStart = offset
+            while lineStart > 0, b[lineStart - 1] != 0x0A { lineStart -= 1 }
+            var lineEnd = memchr(base + offset, 0x0A, b.count - offset)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? b.count
             // Every pass takes at least the occurrence it started from.
             lineEnd = max(lineEnd, offset + 1)
             var columns: [ColumnRange] = []
@@ -253,15 +297,15 @@ struct FullTextNeedle: Sendable {
             }
             var end = lineEnd
             if end > lineStart && b[end - 1] == 0x0D { end -= 1 }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: b[lineStart..<end]), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(rebasing: b[lineStart..<end])
+            // A string's UTF-8 cut at line breaks: whole scalars, valid without a check.
+            let text = stringOfValidUTF8(bytes)
             hits.append(GrepHit(note: note, line: line, columns: columns, text: text, inTitle: inTitle))
         }
         return hits
     }
 
     private func scalars(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
-        var n = 0
-        for i in from..<to where b[i] & 0xC0 != 0x80 { n += 1 }
-        return n
+        countBytes(b, from..<to, scalarStarts: true)
     }
 }
