@@ -9,7 +9,10 @@ struct Resolution {
     var escapesVault = false
 }
 
-struct FileIndex: Sendable {
+/// Every file's keys and the tables links are resolved through. A class: it is read by every
+/// task of the load, and a copy of a struct of its sixteen arrays and tables retained each of
+/// them, on both cores at once, once a note. Its `var`s are set only while it is made.
+final class FileIndex: @unchecked Sendable {
     /// Every file's key (`KeyArena`): a note's folded path with `.md`, an attachment's with
     /// its extension. A note's id key is its path key without `.md`; a file's name key is the
     /// part after the last `/`; its folder key the part before.
