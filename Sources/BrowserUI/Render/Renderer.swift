@@ -611,38 +611,51 @@ private struct State {
 
     /// Text with placeholders expanded into links, tags and highlight runs.
     mutating func expand(_ text: String, _ style: Style, _ doc: inout Document) -> [Span] {
+        // Read as UTF-8: each placeholder is one private-use scalar, three bytes EE 80 8x.
+        // (Reading it by `Character` had made every character of a note a grapheme and a
+        // string comparison with the placeholders.)
         var out: [Span] = []
-        var plain = ""
-        func current() -> Style { highlight ? Style(.highlight, style.flags) : style }
-        var i = text.startIndex
-        while i < text.endIndex {
-            let ch = text[i]
-            if ch == markOn || ch == markOff {
-                if !plain.isEmpty { out.append(Span(plain, current())); plain = "" }
-                highlight = ch == markOn
-                i = text.index(after: i)
-                continue
+        var copy = text
+        copy.withUTF8 { b in
+            func isMark(_ i: Int, _ last: UInt8) -> Bool { i + 2 < b.count && b[i] == 0xEE && b[i + 1] == 0x80 && b[i + 2] == last }
+            func string(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            var plainStart = 0, i = 0
+            func flush(_ end: Int) {
+                guard end > plainStart else { return }
+                out.append(Span(string(plainStart..<end), highlight ? Style(.highlight, style.flags) : style))
             }
-            if ch == open, let end = text[i...].firstIndex(of: close) {
-                let body = text[text.index(after: i)..<end]
-                if let kind = body.first, let n = Int(body.dropFirst()) {
-                    if !plain.isEmpty { out.append(Span(plain, current())); plain = "" }
-                    if kind == "L", vault.notes[note].links.indices.contains(n) {
-                        var s = anchorSpan(doc: &doc, note: note, index: n, link: vault.notes[note].links[n])
-                        s.style.flags.formUnion(style.flags)
-                        out.append(s)
-                    } else if kind == "T", marks.tags.indices.contains(n) {
-                        let r = marks.tags[n]
-                        out.append(Span(String(decoding: bytes[r], as: UTF8.self), Style(.tag, style.flags)))
-                    }
-                    i = text.index(after: end)
+            while i < b.count {
+                guard b[i] == 0xEE else { i += 1; continue }
+                if isMark(i, 0x82) || isMark(i, 0x83) {
+                    flush(i)
+                    highlight = b[i + 2] == 0x82
+                    i += 3
+                    plainStart = i
                     continue
                 }
+                if isMark(i, 0x80) {
+                    var end = i + 3
+                    while end < b.count, !isMark(end, 0x81) { end += 1 }
+                    let body = end < b.count ? string((i + 3)..<end) : ""
+                    if end < b.count, let kind = body.first, let n = Int(body.dropFirst()) {
+                        flush(i)
+                        if kind == "L", vault.notes[note].links.indices.contains(n) {
+                            var s = anchorSpan(doc: &doc, note: note, index: n, link: vault.notes[note].links[n])
+                            s.style.flags.formUnion(style.flags)
+                            out.append(s)
+                        } else if kind == "T", marks.tags.indices.contains(n) {
+                            let r = marks.tags[n]
+                            out.append(Span(String(decoding: bytes[r], as: UTF8.self), Style(.tag, style.flags)))
+                        }
+                        i = end + 3
+                        plainStart = i
+                        continue
+                    }
+                }
+                i += 1
             }
-            plain.append(ch)
-            i = text.index(after: i)
+            flush(b.count)
         }
-        if !plain.isEmpty { out.append(Span(plain, current())) }
         return out
     }
 

@@ -17,6 +17,11 @@ private func atoms(_ spans: [Span]) -> [Atom] {
     var out: [Atom] = []
     for span in spans {
         for ch in span.text {
+            // Printable ASCII (most text) is its own safe form, one column wide.
+            if ch.utf8.count == 1, let byte = ch.utf8.first, byte >= 0x20, byte < 0x7F {
+                out.append(Atom(text: ch, width: 1, style: span.style, anchor: span.anchor, isSpace: byte == 0x20))
+                continue
+            }
             let safe = ch == "\t" ? " " : Sanitize.visible(ch)
             let w = DisplayWidth.of(safe)
             guard w > 0 else { continue }
