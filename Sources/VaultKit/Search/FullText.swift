@@ -103,7 +103,7 @@ struct FullTextNeedle: Sendable {
     /// True when the note's body contains the query (case-insensitively).
     func occurs(in note: Note) -> Bool {
         var text = note.text
-        return text.withUTF8 { buf in !occurrences(buf, from: bodyOffset(buf, note.bodyStartLine)).isEmpty }
+        return text.withUTF8 { buf in !occurrences(buf, from: bodyOffset(buf, note.bodyStartLine), limit: 1).isEmpty }
     }
 
     func search(_ note: Note, index: Int) -> [GrepHit] {
@@ -113,18 +113,18 @@ struct FullTextNeedle: Sendable {
             guard !found.isEmpty else { return [] }
             // The title is searched by the same rules, for notes with hits only.
             var title = note.title
-            let inTitle = title.withUTF8 { !occurrences($0, from: 0).isEmpty }
+            let inTitle = title.withUTF8 { !occurrences($0, from: 0, limit: 1).isEmpty }
             return lines(buf, found, note: index, inTitle: inTitle)
         }
     }
 
     /// Where the query occurs in `b` from byte `from` on: each occurrence's byte offset and
-    /// byte length, in order, none overlapping.
-    private func occurrences(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> [(Int, Int)] {
+    /// byte length, in order, none overlapping; the first `limit` of them.
+    private func occurrences(_ b: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int = .max) -> [(Int, Int)] {
         var found: [(Int, Int)] = []
-        if let ascii { findASCII(b, from: start, ascii, &found) }
-        else if let caseless { findExact(b, from: start, caseless, &found) }
-        else { findFolded(b, from: start, &found) }
+        if let ascii { findBytes(b, from: start, ascii, foldingASCII: true, &found, limit: limit) }
+        else if let caseless { findBytes(b, from: start, caseless, foldingASCII: false, &found, limit: limit) }
+        else { findFolded(b, from: start, &found, limit: limit) }
         return found
     }
 
@@ -148,7 +148,7 @@ struct FullTextNeedle: Sendable {
     /// (`n` is then lower-case). The text is skimmed with `memchr` for the needle's rarest
     /// byte (`rarity`), in both cases of a letter; the needle is compared only where it is.
     private func findBytes(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], foldingASCII: Bool,
-                           _ out: inout [(Int, Int)], overlapping: Bool = false) {
+                           _ out: inout [(Int, Int)], overlapping: Bool = false, limit: Int = .max) {
         let m = n.count
         guard m > 0, b.count - from >= m, let base = b.baseAddress else { return }
         var k = 0
@@ -181,6 +181,7 @@ struct FullTextNeedle: Sendable {
                 }
                 if j == m {
                     out.append((i, m))
+                    if out.count >= limit { return }
                     if !overlapping { next = i + m }
                 }
             }
@@ -205,14 +206,9 @@ struct FullTextNeedle: Sendable {
         return 18  // digits and punctuation: about as rare as `g`
     }
 
-    /// Every occurrence of the exact bytes `n` (a query without case: CJK, digits, symbols).
-    private func findExact(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)]) {
-        findBytes(b, from: from, n, foldingASCII: false, &out)
-    }
-
     /// The general path: decode scalars and compare them folded. With an anchor, only where
     /// its bytes occur (most text holds none of them).
-    private func findFolded(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ out: inout [(Int, Int)]) {
+    private func findFolded(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ out: inout [(Int, Int)], limit: Int = .max) {
         if let anchor {
             var hits: [(Int, Int)] = []
             findASCII(b, from: from, anchor.bytes, &hits, overlapping: true)
@@ -228,6 +224,7 @@ struct FullTextNeedle: Sendable {
                 }
                 guard back == 0, start >= next, let end = matchFolded(b, at: start) else { continue }
                 out.append((start, end - start))
+                if out.count >= limit { return }
                 next = end
             }
             return
@@ -243,7 +240,12 @@ struct FullTextNeedle: Sendable {
                 j += len
                 k += 1
             }
-            if k == m { out.append((i, j - i)); i = j; continue }
+            if k == m {
+                out.append((i, j - i))
+                if out.count >= limit { return }
+                i = j
+                continue
+            }
             i += decodeScalar(b, i).1
         }
     }
