@@ -61,6 +61,28 @@ struct NameSearchTests {
         #expect(search("#physics").total == 1)
     }
 
+    @Test("a note at the top of the vault is found by its file name with .md, as others are by their paths")
+    func rootPaths() {
+        #expect(search("net.md").matches.first.map { v.notes[$0.note].path } == "net.md")
+        #expect(search("net.md").matches.first?.field == .path)
+        #expect(search("md$", limit: 100).total == v.notes.count)
+        #expect(search("!md$").total == 0)
+    }
+
+    @Test("!#tag drops the notes with that tag")
+    func excludedTags() {
+        #expect(!paths(search("!#gov", limit: 100)).contains("network-nations.md"))
+        #expect(search("!#gov", limit: 100).total == v.notes.count - 1)
+        #expect(paths(search("n !#physics", limit: 100)).contains("network-nations.md"))
+        #expect(!paths(search("s !#physics", limit: 100)).contains("writing/states-of-matter.md"))
+    }
+
+    @Test("a limit far beyond the notes is as good as none (it once asked for its size in memory)")
+    func hugeLimit() {
+        #expect(search("n", limit: 10_000_000_000).total == search("n", limit: 100).total)
+        #expect(search("n", limit: .max).matches.count == search("n", limit: 100).matches.count)
+    }
+
     @Test("an inverse term drops notes where any name contains it")
     func inverse() {
         #expect(!paths(search("net !nations")).contains("network-nations.md"))
@@ -131,20 +153,22 @@ struct NameSearchTests {
                       // terms of other kinds: each way a witness can carry over or not.
                       "reaD", "NeT w", "n e t", "'rea d", "^rea m", "cafe n", "net 菌糸", "r a e",
                       // No positive term at all.
-                      "#x", "!nations"] {
+                      "#x", "!nations", "!#x n", "!#z", "#z !#x"] {
             for limit in [1, 5, 50] {
                 let terms = QueryParser.parse(query)
-                let tags = terms.filter { $0.kind == .tag }.map { $0.text.folded }
+                let tags = terms.filter { $0.kind == .tag && !$0.inverse }.map { $0.text.folded }
+                let excluded = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.folded }
                 var reference: [(score: Int32, length: Int, note: Int)] = []
                 for (i, n) in big.notes.enumerated() {
-                    if !tags.allSatisfy({ t in n.tags.contains { $0.folded.hasPrefix(t) || $0.folded.contains("/" + t) } }) { continue }
-                    var names = [n.title, n.name] + (n.folder.isEmpty ? [] : [n.path]) + n.aliases
+                    func has(_ t: String) -> Bool { n.tags.contains { $0.folded.hasPrefix(t) || $0.folded.contains("/" + t) } }
+                    if !tags.allSatisfy(has) || excluded.contains(where: has) { continue }
+                    var names = [n.title, n.name, n.path] + n.aliases
                     var seen = Set<String>()
                     names = names.filter { !$0.isEmpty && seen.insert($0.folded).inserted }
                     let results = names.map { (matcher.match(terms, in: PreparedText($0), positions: false), $0.unicodeScalars.count) }
-                    if terms.contains(where: \.inverse), results.contains(where: { $0.0 == nil }) {
+                    if terms.contains(where: { $0.inverse && $0.kind != .tag }), results.contains(where: { $0.0 == nil }) {
                         // An inverse term that matches any name rejects the note.
-                        let inverse = terms.filter(\.inverse)
+                        let inverse = terms.filter { $0.inverse && $0.kind != .tag }
                         if names.contains(where: { name in inverse.contains { matcher.match($0, in: PreparedText(name), positions: false) != nil } }) { continue }
                     }
                     guard let best = results.compactMap({ r in r.0.map { ($0.score, r.1) } })
@@ -183,11 +207,11 @@ struct NameSearchTests {
             let title = Int(rng.next() % 4) == 0 ? word() : "\(word()) \(word())"
             let folder = ["", "area/", "deep/er/"][i % 3]
             let name = "\(word())-\(i % 50)"
-            return NameSource(title: title, name: name, path: "\(folder)\(name).md", inFolder: !folder.isEmpty,
+            return NameSource(title: title, name: name, path: "\(folder)\(name).md",
                               aliases: (0..<Int(rng.next() % 4)).map { _ in word() }, tags: [word(), "x/\(word())"])
         }
         // One alias longer than a part's first memory (256 scalars a note), so that it grows.
-        notes[1_500] = NameSource(title: "Long", name: "long", path: "long.md", inFolder: false,
+        notes[1_500] = NameSource(title: "Long", name: "long", path: "long.md",
                                   aliases: [String(repeating: "mycélium ", count: 30_000)], tags: [])
         let whole = NameIndex(count: notes.count, parts: 1) { [notes] in notes[$0] }
         for count in [2, 3, 7, 64] {
@@ -214,7 +238,7 @@ struct NameSearchTests {
         // Each note's names once (by folded text), longest first, as the matcher prepares them.
         for (i, n) in notes.enumerated() {
             var seen = Set<String>()
-            let names = ([n.title, n.name] + (n.inFolder ? [n.path] : []) + n.aliases).filter { !$0.isEmpty && seen.insert($0.folded).inserted }
+            let names = ([n.title, n.name] + [n.path] + n.aliases).filter { !$0.isEmpty && seen.insert($0.folded).inserted }
             let expected = names.enumerated().sorted {
                 $0.element.unicodeScalars.count != $1.element.unicodeScalars.count
                     ? $0.element.unicodeScalars.count > $1.element.unicodeScalars.count : $0.offset < $1.offset

@@ -51,17 +51,7 @@ public final class NameIndex: Sendable {
         let notes = vault.notes
         self.init(count: notes.count) { i in
             let n = notes[i]
-            return NameSource(title: n.title, name: n.name, path: n.path, inFolder: !n.folder.isEmpty,
-                              aliases: n.aliases, tags: n.tags)
-        }
-    }
-
-    /// Builds the index from plain note names (the benchmark feeds it 100,000 of them).
-    public convenience init(notes: [(title: String, name: String, path: String, inFolder: Bool, aliases: [String], tags: [String])]) {
-        self.init(count: notes.count) { i in
-            let n = notes[i]
-            return NameSource(title: n.title, name: n.name, path: n.path, inFolder: n.inFolder, aliases: n.aliases,
-                              tags: n.tags)
+            return NameSource(title: n.title, name: n.name, path: n.path, aliases: n.aliases, tags: n.tags)
         }
     }
 
@@ -233,8 +223,9 @@ public final class NameSearcher {
                        cancel: CancelToken? = nil) -> NameSearchResult? {
         let terms = QueryParser.parse(query)
         let positive = terms.filter { !$0.inverse && $0.kind != .tag }
-        let inverse = terms.filter { $0.inverse }
-        let tags = terms.filter { $0.kind == .tag }.map { $0.text.folded }
+        let inverse = terms.filter { $0.inverse && $0.kind != .tag }
+        let tags = terms.filter { $0.kind == .tag && !$0.inverse }.map { $0.text.folded }
+        let excludedTags = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.folded }
         if terms.isEmpty {
             let all = index.byTitle
             let top = all.prefix(limit).map { n -> NameMatch in
@@ -245,7 +236,8 @@ public final class NameSearcher {
             return NameSearchResult(query: query, matches: top, total: all.count, matched: all, witness: [])
         }
 
-        var heap = TopK(limit: max(1, limit))
+        // No more can be kept than there are notes (a limit of 10^10 once asked for that much memory).
+        var heap = TopK(limit: max(1, min(limit, index.noteCount)))
         // The empty query's result (every note, in title order, no witnesses) is not narrowed.
         let narrowing = previous.map { $0.witness.count == $0.matched.count && Self.narrows(from: $0.query, to: query) } ?? false
         let candidates: [Int32]? = narrowing ? previous?.matched : nil
@@ -259,7 +251,7 @@ public final class NameSearcher {
         let maskDecides = inverse.isEmpty && !positive.isEmpty && positive.allSatisfy {
             $0.kind == .fuzzy && !$0.caseSensitive && $0.pattern.count == 1 && CharacterMask.isExact($0.pattern[0])
         }
-        var scan = Scan(candidates: candidates, tags: tags, need: need, ceiling: ceiling, hasPositive: !positive.isEmpty,
+        var scan = Scan(candidates: candidates, tags: tags, excludedTags: excludedTags, need: need, ceiling: ceiling, hasPositive: !positive.isEmpty,
                         maskDecides: maskDecides, resumeTerm: -1, resumeOffset: 0)
         if narrowing, let previous, inverse.isEmpty, !positive.isEmpty {
             (scan.resumeTerm, scan.resumeOffset) = Self.resumePlan(from: previous.query, to: positive)
@@ -305,7 +297,9 @@ public final class NameSearcher {
 
     struct Scan {
         var candidates: [Int32]?
+        /// `#tag` terms: a note must have each; `!#tag` terms: it must have none.
         var tags: [String]
+        var excludedTags: [String]
         var need: UInt64
         var ceiling: Int32
         var hasPositive: Bool
@@ -752,7 +746,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
     /// while it is looked at. False when cancelled.
     func run(_ cancel: CancelToken?, _ s: inout ScanState) -> Bool {
         let count = all ? index.noteCount : candidates.count
-        let filtersTags = !scan.tags.isEmpty
+        let filtersTags = !scan.tags.isEmpty || !scan.excludedTags.isEmpty
         var k = 0
         if resumes && !filtersTags && scan.resumeOffset > 0 && scan.resumeTerm == positive.count - 1
             && positive[scan.resumeTerm].kind == .fuzzy {
@@ -823,7 +817,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             let slot = k
             let note = all ? k : Int(candidates[k])
             k &+= 1
-            if filtersTags && !scan.tags.allSatisfy({ index.hasTag(note, $0) }) { continue }
+            if filtersTags && !(scan.tags.allSatisfy({ index.hasTag(note, $0) })
+                                && !scan.excludedTags.contains(where: { index.hasTag(note, $0) })) { continue }
             general(note, slot, &s)
         }
         return true
@@ -869,7 +864,6 @@ struct NameSource {
     let title: String
     let name: String
     let path: String
-    let inFolder: Bool
     let aliases: [String]
     let tags: [String]
 }
@@ -919,7 +913,8 @@ struct IndexPart: Sendable {
             }
             add(.title, n.title)
             add(.name, n.name)
-            if n.inFolder { add(.path, n.path) }
+            // A note at the top of the vault too: its path is its file name with `.md`.
+            add(.path, n.path)
             for a in n.aliases { add(.alias, a) }
             // A stable insertion sort: a note has a handful of names.
             order.removeAll(keepingCapacity: true)

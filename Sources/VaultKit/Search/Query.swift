@@ -30,7 +30,8 @@ public struct QueryTerm: Sendable, Equatable {
     }
 
     public let kind: Kind
-    /// `!term`: the note must not match (exact substring by default, as in fzf).
+    /// `!term`: the note must not match (exact substring by default, as in fzf); `!#tag`: the
+    /// note must not have the tag.
     public let inverse: Bool
     /// The term's text without its syntax.
     public let text: String
@@ -65,7 +66,7 @@ public enum QueryParser {
         var inverse = false
         if w.hasPrefix("!") && w.count > 1 { inverse = true; w.removeFirst() }
         var kind = QueryTerm.Kind.fuzzy
-        if w.hasPrefix("#") && w.count > 1 && !inverse {
+        if w.hasPrefix("#") && w.count > 1 {
             w.removeFirst()
             kind = .tag
         } else if w.hasPrefix("'") && w.count > 1 {
