@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrowserUI
 import Foundation
 import VaultKit
 
@@ -35,7 +36,8 @@ struct Search: ParsableCommand {
         discussion: """
         Terms separated by spaces must all match, in any order. Syntax as in fzf: \
         'word (exact), ^word (starts with), word$ (ends with), !word (must not contain); \
-        #tag keeps notes with that tag. Lower-case terms ignore case; a capital makes the \
+        #tag keeps notes with a tag starting with it (#fungi also finds ecology/fungi), \
+        !#tag drops them. Lower-case terms ignore case; a capital makes the \
         term case-sensitive. Accents are ignored: cafe finds Café.
 
         Each result says which name matched: the title, the file name, the path or an alias.
@@ -74,10 +76,12 @@ struct Search: ParsableCommand {
             }
             if options.json { return try printJSON(rows) }
             if rows.isEmpty { throw CLIError("no note matches \"\(query)\"") }
-            let width = rows.map { $0.title.count }.max() ?? 0
+            // Titles are padded to the widest in terminal columns (a CJK character takes two).
+            func columns(_ title: String) -> Int { DisplayWidth.of(neutralizeControls(title)) }
+            let width = rows.map { columns($0.title) }.max() ?? 0
             for (row, m) in zip(rows, result.matches) {
                 let title = m.field == .title ? Highlight.scalars(row.title, m.positions) : neutralizeControls(row.title)
-                let pad = String(repeating: " ", count: max(0, width - row.title.count))
+                let pad = String(repeating: " ", count: max(0, width - columns(row.title)))
                 var why = ""
                 if m.field != .title { why = "  ← \(m.field.rawValue) \"" + Highlight.scalars(m.text, m.positions) + "\"" }
                 print(String(format: "%3d  ", row.rank) + title + pad + "  " + Highlight.dim(neutralizeControls(row.path)) + why)
@@ -89,7 +93,7 @@ struct Search: ParsableCommand {
 
 struct Grep: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search the text of every note, like ripgrep: path:line: the line.",
+        abstract: "Search the text of every note, like ripgrep: path:line:column: the line.",
         discussion: """
         TEXT is found case-insensitively as written, spaces included (a phrase), in any \
         script. Notes whose title also contains it come first.
@@ -119,6 +123,7 @@ struct Grep: ParsableCommand {
     func run() throws {
         try guarded {
             guard !text.isEmpty else { throw CLIError("give a text to search for", status: 64) }
+            if let limit, limit < 1 { throw CLIError("--limit must be at least 1", status: 64) }
             guard !text.contains(where: \.isNewline) else {
                 throw CLIError("the text holds a line break; grep finds text within one line", status: 64)
             }

@@ -334,6 +334,26 @@ struct SearchCLITests {
         #expect(none.status == 1)
     }
 
+    @Test("search lines its paths up in terminal columns, CJK titles too; a huge limit is no limit")
+    func searchColumns() throws {
+        let r = try CLI.sample(["search", "#ecology", "--limit", "10000000000"])
+        #expect(r.status == 0)
+        let rows = r.stdout.split(separator: "\n").map(String.init).filter { $0.contains(".md") }
+        #expect(rows.contains { $0.contains("菌糸") })
+        // Where each row's path starts, counting a CJK character as two columns.
+        func pathColumn(_ row: String) -> Int? {
+            guard let dot = row.range(of: ".md") else { return nil }
+            let head = row[..<dot.lowerBound]
+            guard let space = head.lastIndex(of: " ") else { return nil }
+            return head[...space].unicodeScalars.reduce(0) { $0 + ((0x2E80...0x9FFF).contains($1.value) ? 2 : 1) }
+        }
+        let starts = Set(rows.compactMap(pathColumn))
+        #expect(rows.count > 2)
+        #expect(starts.count == 1, "\(r.stdout)")
+        #expect(try CLI.sample(["grep", "commons", "--limit", "0"]).status == 64)
+        #expect(try CLI.sample(["grep", "commons", "--limit", "2"]).stdout.split(separator: "\n").count == 2)
+    }
+
     @Test("grep prints path:line:column: line, like ripgrep")
     func grep() throws {
         let r = try CLI.sample(["grep", "mutual aid"])
