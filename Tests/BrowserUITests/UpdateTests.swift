@@ -136,6 +136,21 @@ import Testing
         #expect(s.openPath == "start-here.md")
     }
 
+    @Test func aLongQueryKeepsItsEndAndTheCursorInView() {
+        var s = browser(60, 20)
+        s.press(.ctrl("p"))
+        let query = String(repeating: "abcdefghij ", count: 9) + "菌糸 endmark"
+        s.type(query)
+        #expect(s.switcher.query == query)
+        let line = s.screen.split(separator: "\n").map(String.init).first { $0.contains("> ") } ?? ""
+        #expect(line.contains("菌糸 endmark▏"), "\(line)")
+        #expect(!line.contains("> abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij"))
+        // The search line of the whole vault does the same.
+        s.press(.escape, .char("S"))
+        s.type(query)
+        #expect(s.screen.contains("菌糸 endmark▏"))
+    }
+
     @Test func theSwitcherExplainsSmartCase() {
         var s = browser(120, 40)
         s.press(.char("o"))

@@ -118,12 +118,27 @@ public enum View {
         guard r.height > 0 else { return }
         grid.fill(x: r.x, y: r.y, width: r.width, height: 1, style: Style(.overlay))
         let label = kind == .find ? "/" : "search vault: "
-        // The end of a long query stays visible.
-        var text = Sanitize.line(state.prompt)
-        while DisplayWidth.of(label + text) + 1 > r.width, !text.isEmpty { text.removeFirst() }
+        // The end of a long query stays visible, and the cursor after it.
+        let text = tail(Sanitize.line(state.prompt), width: r.width - DisplayWidth.of(label) - 1)
         let x = grid.put(label, x: r.x, y: r.y, style: Style(.overlay, .bold))
         let end = grid.put(text, x: x, y: r.y, style: Style(.overlay))
         grid.put("▏", x: end, y: r.y, style: Style(.overlay))
+    }
+
+    /// The end of `text` that fits in `width` columns (all of it when it fits), so that what
+    /// is being typed stays in view.
+    static func tail(_ text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        var used = 0
+        var start = text.endIndex
+        while start > text.startIndex {
+            let before = text.index(before: start)
+            let w = DisplayWidth.of(text[before])
+            guard used + w <= width else { break }
+            used += w
+            start = before
+        }
+        return String(text[start...])
     }
 
     // MARK: Overlays
@@ -189,7 +204,8 @@ public enum View {
         let maxX = r.x + r.width - 1
         // The query line.
         var x = grid.put("> ", x: r.x + 2, y: r.y + 1, style: Style(.overlay, .bold), maxX: maxX)
-        x = grid.put(Sanitize.line(s.query), x: x, y: r.y + 1, style: Style(.overlay), maxX: maxX)
+        // The end of a long query stays in view, the cursor after it.
+        x = grid.put(tail(Sanitize.line(s.query), width: maxX - x - 1), x: x, y: r.y + 1, style: Style(.overlay), maxX: maxX)
         grid.put("▏", x: x, y: r.y + 1, style: Style(.overlay), maxX: maxX)
         // A short box (a tiny terminal) drops the rule under the query to keep a result row.
         if resultsOffset(r) == 3 {
