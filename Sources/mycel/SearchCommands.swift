@@ -86,7 +86,10 @@ struct Search: ParsableCommand {
                 if m.field != .title { why = "  ← \(m.field.rawValue) \"" + Highlight.scalars(m.text, m.positions) + "\"" }
                 print(String(format: "%3d  ", row.rank) + title + pad + "  " + Highlight.dim(neutralizeControls(row.path)) + why)
             }
-            if result.total > rows.count { print(Highlight.dim("… \(result.total - rows.count) more (--limit)")) }
+            // On standard error, so that a pipeline counts and reads results only.
+            if result.total > rows.count {
+                FileHandle.standardError.write(Data("… \(result.total - rows.count) more (--limit)\n".utf8))
+            }
         }
     }
 }

@@ -350,6 +350,10 @@ struct SearchCLITests {
         let starts = Set(rows.compactMap(pathColumn))
         #expect(rows.count > 2)
         #expect(starts.count == 1, "\(r.stdout)")
+        // What --limit left out is said on standard error, so pipelines see results only.
+        let two = try CLI.sample(["search", "n", "--limit", "2"])
+        #expect(two.stdout.split(separator: "\n").count == 2)
+        #expect(two.stderr.contains("more (--limit)"))
         #expect(try CLI.sample(["grep", "commons", "--limit", "0"]).status == 64)
         #expect(try CLI.sample(["grep", "commons", "--limit", "2"]).stdout.split(separator: "\n").count == 2)
     }
