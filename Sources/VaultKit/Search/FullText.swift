@@ -57,13 +57,13 @@ extension Vault {
 struct FullTextNeedle: Sendable {
     let scalars: [UInt32]
     /// Lower-case UTF-8 bytes, when the query is ASCII (the fast path).
-    let ascii: [UInt8]?
+    let ascii: BytePattern?
     /// Exact UTF-8 bytes, when no scalar of the query has case (CJK, digits, symbols).
-    let caseless: [UInt8]?
+    let caseless: BytePattern?
     /// For the general path: the longest run of the query's scalars that can only be matched
     /// by ASCII bytes (lower-cased), and how many scalars of the query come before it. The
     /// bytes are found first; the whole query is compared only where they occur.
-    let anchor: (bytes: [UInt8], offset: Int)?
+    let anchor: (bytes: BytePattern, offset: Int)?
 
     /// ASCII letters that a non-ASCII scalar folds to (KELVIN SIGN folds to `k`): an anchor
     /// of bytes would miss those spellings, so they never take part in one.
@@ -75,14 +75,14 @@ struct FullTextNeedle: Sendable {
         scalars = query.unicodeScalars.map { MentionSearch.foldScalar($0) }
         let bytes = Array(query.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
-            ascii = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+            ascii = BytePattern(bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, foldingASCII: true)
             caseless = nil
         } else {
             ascii = nil
             let hasCase = query.unicodeScalars.contains {
                 $0.properties.changesWhenLowercased || $0.properties.changesWhenUppercased
             }
-            caseless = hasCase ? nil : bytes
+            caseless = hasCase ? nil : BytePattern(bytes, foldingASCII: false)
         }
         var best: (start: Int, count: Int)? = nil
         var runStart = 0
@@ -92,7 +92,8 @@ struct FullTextNeedle: Sendable {
             runStart = i + 1
         }
         if anchored, let best, best.count >= 2, ascii == nil, caseless == nil {
-            anchor = (scalars[best.start..<(best.start + best.count)].map { UInt8($0) }, best.start)
+            anchor = (BytePattern(scalars[best.start..<(best.start + best.count)].map { UInt8($0) }, foldingASCII: true),
+                      best.start)
         } else {
             anchor = nil
         }
@@ -122,8 +123,7 @@ struct FullTextNeedle: Sendable {
     /// byte length, in order, none overlapping; the first `limit` of them.
     private func occurrences(_ b: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int = .max) -> [(Int, Int)] {
         var found: [(Int, Int)] = []
-        if let ascii { findBytes(b, from: start, ascii, foldingASCII: true, &found, limit: limit) }
-        else if let caseless { findBytes(b, from: start, caseless, foldingASCII: false, &found, limit: limit) }
+        if let pattern = ascii ?? caseless { pattern.find(in: b, from: start, &found, limit: limit) }
         else { findFolded(b, from: start, &found, limit: limit) }
         return found
     }
@@ -137,81 +137,12 @@ struct FullTextNeedle: Sendable {
         return i
     }
 
-    /// Every case-insensitive occurrence of lower-case ASCII `n`; `overlapping` also reports
-    /// occurrences that start inside an earlier one (for anchors).
-    private func findASCII(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], _ out: inout [(Int, Int)],
-                           overlapping: Bool = false) {
-        findBytes(b, from: from, n, foldingASCII: true, &out, overlapping: overlapping)
-    }
-
-    /// Every occurrence of the bytes `n`, ASCII letters in either case when `foldingASCII`
-    /// (`n` is then lower-case). The text is skimmed with `memchr` for the needle's rarest
-    /// byte (`rarity`), in both cases of a letter; the needle is compared only where it is.
-    private func findBytes(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ n: [UInt8], foldingASCII: Bool,
-                           _ out: inout [(Int, Int)], overlapping: Bool = false, limit: Int = .max) {
-        let m = n.count
-        guard m > 0, b.count - from >= m, let base = b.baseAddress else { return }
-        var k = 0
-        for j in n.indices where Self.rarity(n[j]) >= Self.rarity(n[k]) { k = j }
-        let lower = n[k]
-        let upper = foldingASCII && lower >= 0x61 && lower <= 0x7A ? lower - 0x20 : lower
-        // The rare byte of a match starting at i is at i + k, for i in from...last.
-        let last = b.count - m
-        var next = from  // no match may start before this
-        // The next place of each case of the rare byte at or after `at` (b.count: none left).
-        func find(_ c: UInt8, _ at: Int) -> Int {
-            guard at < b.count, let hit = memchr(base + at, Int32(c), b.count - at) else { return b.count }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        }
-        var pl = find(lower, from + k), pu = upper == lower ? b.count : find(upper, from + k)
-        n.withUnsafeBufferPointer { np in
-            while true {
-                let p = min(pl, pu)
-                let i = p - k
-                guard i <= last else { return }
-                if p == pl { pl = find(lower, p + 1) }
-                if p == pu { pu = find(upper, p + 1) }
-                guard i >= next else { continue }
-                var j = 0
-                while j < m {
-                    var x = b[i + j]
-                    if foldingASCII && x >= 0x41 && x <= 0x5A { x += 0x20 }
-                    if x != np[j] { break }
-                    j += 1
-                }
-                if j == m {
-                    out.append((i, m))
-                    if out.count >= limit { return }
-                    if !overlapping { next = i + m }
-                }
-            }
-        }
-    }
-
-    /// How rarely a byte is met in notes, roughly (higher is rarer): letters by their
-    /// frequency in English text, the space and line breaks the commonest, other ASCII bytes
-    /// between the middle letters and the rare ones; of UTF-8's other bytes, a scalar's first
-    /// (shared by whole blocks of a script) is commoner than the ones after it. Ties go to
-    /// the later byte: the last byte of a CJK character tells most about it.
-    static func rarity(_ c: UInt8) -> Int {
-        if c >= 0x80 { return c < 0xC0 ? 19 : 17 }
-        let byFrequency: StaticString = "etaoinshrdlcumwfgypbvkjxqz"
-        var x = c
-        if x >= 0x41 && x <= 0x5A { x += 0x20 }
-        if x >= 0x61 && x <= 0x7A {
-            let p = byFrequency.utf8Start
-            for r in 0..<byFrequency.utf8CodeUnitCount where p[r] == x { return r + 2 }
-        }
-        if x == 0x20 || x == 0x0A || x == 0x0D || x == 0x09 { return 0 }
-        return 18  // digits and punctuation: about as rare as `g`
-    }
-
     /// The general path: decode scalars and compare them folded. With an anchor, only where
     /// its bytes occur (most text holds none of them).
     private func findFolded(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ out: inout [(Int, Int)], limit: Int = .max) {
         if let anchor {
             var hits: [(Int, Int)] = []
-            findASCII(b, from: from, anchor.bytes, &hits, overlapping: true)
+            anchor.bytes.find(in: b, from: from, &hits, overlapping: true)
             var next = from  // no match may start before the end of the previous one
             for (at, _) in hits {
                 // Back up to where the query would start: `offset` scalars before the anchor.
@@ -309,5 +240,82 @@ struct FullTextNeedle: Sendable {
 
     private func scalars(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
         countBytes(b, from..<to, scalarStarts: true)
+    }
+}
+
+/// Bytes to find in text, ASCII letters in either case when `foldingASCII` (the bytes are
+/// then lower-case). The text is skimmed with `memchr` for the pattern's rarest byte
+/// (`rarity`, chosen once), in both cases of a letter; the pattern is compared only there.
+struct BytePattern: Sendable {
+    let bytes: [UInt8]
+    let foldingASCII: Bool
+    /// Where the rarest byte sits in `bytes`.
+    let rare: Int
+
+    init(_ bytes: [UInt8], foldingASCII: Bool) {
+        self.bytes = bytes
+        self.foldingASCII = foldingASCII
+        var k = 0
+        for j in bytes.indices where Self.rarity(bytes[j]) >= Self.rarity(bytes[k]) { k = j }
+        rare = k
+    }
+
+    /// Every occurrence in `b` from `from` on (byte offset and length), the first `limit`;
+    /// `overlapping` also reports occurrences that start inside an earlier one (for anchors).
+    func find(in b: UnsafeBufferPointer<UInt8>, from: Int, _ out: inout [(Int, Int)], overlapping: Bool = false,
+              limit: Int = .max) {
+        let m = bytes.count, k = rare
+        guard m > 0, b.count - from >= m, let base = b.baseAddress else { return }
+        let lower = bytes[k]
+        let upper = foldingASCII && lower >= 0x61 && lower <= 0x7A ? lower - 0x20 : lower
+        // The rare byte of a match starting at i is at i + k, for i in from...last.
+        let last = b.count - m
+        var next = from  // no match may start before this
+        // The next place of each case of the rare byte at or after `at` (b.count: none left).
+        func seek(_ c: UInt8, _ at: Int) -> Int {
+            guard at < b.count, let hit = memchr(base + at, Int32(c), b.count - at) else { return b.count }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        var pl = seek(lower, from + k), pu = upper == lower ? b.count : seek(upper, from + k)
+        bytes.withUnsafeBufferPointer { np in
+            while true {
+                let p = min(pl, pu)
+                let i = p - k
+                guard i <= last else { return }
+                if p == pl { pl = seek(lower, p + 1) }
+                if p == pu { pu = seek(upper, p + 1) }
+                guard i >= next else { continue }
+                var j = 0
+                while j < m {
+                    var x = b[i + j]
+                    if foldingASCII && x >= 0x41 && x <= 0x5A { x += 0x20 }
+                    if x != np[j] { break }
+                    j += 1
+                }
+                if j == m {
+                    out.append((i, m))
+                    if out.count >= limit { return }
+                    if !overlapping { next = i + m }
+                }
+            }
+        }
+    }
+
+    /// How rarely a byte is met in notes, roughly (higher is rarer): letters by their
+    /// frequency in English text, the space and line breaks the commonest, other ASCII bytes
+    /// between the middle letters and the rare ones; of UTF-8's other bytes, a scalar's first
+    /// (shared by whole blocks of a script) is commoner than the ones after it. Ties go to
+    /// the later byte: the last byte of a CJK character tells most about it.
+    static func rarity(_ c: UInt8) -> Int {
+        if c >= 0x80 { return c < 0xC0 ? 19 : 17 }
+        let byFrequency: StaticString = "etaoinshrdlcumwfgypbvkjxqz"
+        var x = c
+        if x >= 0x41 && x <= 0x5A { x += 0x20 }
+        if x >= 0x61 && x <= 0x7A {
+            let p = byFrequency.utf8Start
+            for r in 0..<byFrequency.utf8CodeUnitCount where p[r] == x { return r + 2 }
+        }
+        if x == 0x20 || x == 0x0A || x == 0x0D || x == 0x09 { return 0 }
+        return 18  // digits and punctuation: about as rare as `g`
     }
 }

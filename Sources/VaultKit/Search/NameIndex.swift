@@ -300,6 +300,10 @@ public final class NameSearcher {
         /// `#tag` terms: a note must have each; `!#tag` terms: it must have none.
         var tags: [String]
         var excludedTags: [String]
+
+        func tagsAdmit(_ note: Int, _ index: NameIndex) -> Bool {
+            tags.allSatisfy { index.hasTag(note, $0) } && !excludedTags.contains { index.hasTag(note, $0) }
+        }
         var need: UInt64
         var ceiling: Int32
         var hasPositive: Bool
@@ -817,8 +821,7 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             let slot = k
             let note = all ? k : Int(candidates[k])
             k &+= 1
-            if filtersTags && !(scan.tags.allSatisfy({ index.hasTag(note, $0) })
-                                && !scan.excludedTags.contains(where: { index.hasTag(note, $0) })) { continue }
+            if filtersTags && !scan.tagsAdmit(note, index) { continue }
             general(note, slot, &s)
         }
         return true
