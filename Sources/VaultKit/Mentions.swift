@@ -133,7 +133,9 @@ extension NoteParser {
         let bodyStart = Frontmatter.locate(bytes, start: start)?.bodyStart ?? start
         var mask = MaskBuilder.build(bytes, bodyStart: bodyStart, lines: lines)
         var scratch = ParsedNote()
-        scanLinks(bytes, lines, &mask, &scratch)
+        var found = ParseFound()
+        scanLinks(bytes, lines, &mask, &scratch, &found)
+        found.free()
         return mask
     }
 }
