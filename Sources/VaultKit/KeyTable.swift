@@ -129,6 +129,15 @@ struct KeyArena {
         return start..<bytes.count
     }
 
+    /// Appends a text's own bytes as a key (for tables that tell spellings apart); returns
+    /// its range.
+    mutating func append(exact text: String) -> Range<Int> {
+        let start = bytes.count
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        return start..<bytes.count
+    }
+
     func withKey<R>(_ r: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
     }
@@ -202,6 +211,23 @@ struct KeyTable: Sendable {
                 slots[i] = Slot(check: check, start: Int32(range.lowerBound), count: Int32(range.count), value: Int32(value))
                 count += 1
                 return value
+            }
+        }
+
+        /// The value filed under `key`, if any; `arena` holds the keys filed.
+        func find(_ key: UnsafeBufferPointer<UInt8>, in arena: KeyArena) -> Int? {
+            let mask = slots.count - 1
+            let hash = key.keyHash, check = KeyTable.check(hash)
+            return arena.bytes.withUnsafeBufferPointer { all -> Int? in
+                var i = hash & mask
+                while slots[i].value >= 0 {
+                    let s = slots[i]
+                    if s.check == check, key.equals(UnsafeBufferPointer(rebasing: all[Int(s.start)..<Int(s.start + s.count)])) {
+                        return Int(s.value)
+                    }
+                    i = (i + 1) & mask
+                }
+                return nil
             }
         }
 

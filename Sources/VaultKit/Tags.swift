@@ -60,20 +60,23 @@ public struct TagNode: Sendable {
         }
         let root = Builder(name: "", path: "")
         // Tags as written, each with its notes (in note order), in the order first seen:
-        // the tree is then built once per distinct tag, not once per occurrence.
+        // the tree is then built once per distinct tag, not once per occurrence. Tags are
+        // told apart by their bytes (a `String` key would normalize every tag outside ASCII
+        // to hash it); two spellings of one tag meet again at their node below.
         var order: [String] = []
         var carriersOf: [[Int]] = []
-        var slot: [String: Int] = [:]
+        var keys = KeyArena(capacity: 1 << 12)
+        var slot = KeyTable.Builder(capacity: 256)
         /// Each occurrence: its note and its tag's place in `order`, in note order.
         var occurrences: [(note: Int, tag: Int)] = []
         occurrences.reserveCapacity(tags.reduce(0) { $0 + $1.count })
         for i in tags.indices {
-            for tag in tags[i] {
-                if let s = slot[tag] {
+            for var tag in tags[i] {
+                if let s = tag.withUTF8({ slot.find($0, in: keys) }) {
                     carriersOf[s].append(i)
                     occurrences.append((i, s))
                 } else {
-                    slot[tag] = order.count
+                    slot.insert(keys.append(exact: tag), of: keys, value: order.count)
                     occurrences.append((i, order.count))
                     order.append(tag)
                     carriersOf.append([i])

@@ -41,6 +41,23 @@ struct TagTests {
         #expect(v.tags("b.md") == ["garden"])
     }
 
+    @Test("spellings of one tag in other normal forms are one tag, in a note and in the tree")
+    func normalForms() {
+        // "Café" composed and decomposed, "グ" composed and as ク and its sound mark; the
+        // tree sorts its children by folded name: "café" then "タグ".
+        let v = vault([
+            "a.md": "#Caf\u{E9} #\u{30BF}\u{30B0}",
+            "b.md": "#cafe\u{301} #CAF\u{C9} #\u{30BF}\u{30AF}\u{3099} #caf",
+            "c.md": "---\ntags: [\"CAFE\u{301}\", \"\u{30BF}\u{30AF}\u{3099}\"]\n---\n#caf\u{E9}",
+        ])
+        #expect(v.tags("b.md") == ["cafe\u{301}", "\u{30BF}\u{30AF}\u{3099}", "caf"])
+        #expect(v.tags("c.md") == ["CAFE\u{301}", "\u{30BF}\u{30AF}\u{3099}"])
+        #expect(v.tagTree.children.map(\.path) == ["caf", "Caf\u{E9}", "\u{30BF}\u{30B0}"])
+        #expect(v.tagTree.find("caf\u{E9}")?.notes == [0, 1, 2])
+        #expect(v.tagTree.find("\u{30BF}\u{30AF}\u{3099}")?.count == 3)
+        #expect(v.tagTree.find("caf")?.notes == [1])
+    }
+
     @Test("nested tags count at every level; the tree finds notes under a tag")
     func nested() {
         let v = vault([
