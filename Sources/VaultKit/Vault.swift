@@ -125,6 +125,7 @@ public struct Vault: Sendable {
         // and its reason is kept (each task writes only its own slots).
         let failures = SlotBuffer<String?>(count: noteFiles.count, nil)
         let resolved = SlotBuffer<ResolvedLinks?>(count: noteFiles.count, nil)
+        let parts = NoteParts.Slots(count: noteFiles.count)
         let notes = parallelMap(Array(noteFiles.indices), progress: progress, state: ParseScratch.init) { scratch, i -> Note in
             let file = noteFiles[i]
             var note: Note
@@ -138,6 +139,7 @@ public struct Vault: Sendable {
             if let files = options.resolveAllInParse ? index.pointer : index.ready {
                 resolved[i] = resolveLinks(of: &note, number: i, files: files.pointee)
             }
+            parts.fill(i, from: note)
             return note
         }
         var diagnostics: [Diagnostic] = scanIssues.map(Diagnostic.init)
@@ -148,7 +150,7 @@ public struct Vault: Sendable {
         }
         timings.parse = monotonicSeconds() - started - timings.scan
         return build(root: root, notes: consume notes, attachments: attachments, extraDiagnostics: diagnostics,
-                     files: index.value, resolved: resolved.values, started: started, timings: timings)
+                     files: index.value, resolved: resolved.take(), parts: parts.take(), started: started, timings: timings)
     }
 
     /// Builds a vault from notes given as text (for tests and tools): `[path: contents]`.
@@ -212,14 +214,16 @@ public struct Vault: Sendable {
 
     private static func build(root: String, notes inputNotes: consuming [Note], attachments: [Attachment],
                               extraDiagnostics: [Diagnostic], files prepared: FileIndex? = nil,
-                              resolved: [ResolvedLinks?]? = nil, started: Double, timings: LoadTimings) -> Vault {
+                              resolved: [ResolvedLinks?]? = nil, parts given: NoteParts? = nil, started: Double,
+                              timings: LoadTimings) -> Vault {
         var timings = timings
         let resolveStarted = monotonicSeconds()
         var notes = inputNotes
         let files = prepared ?? fileIndex(notePaths: notes.map(\.path), attachments: attachments)
         // The alias index and the tag tree need only each note's aliases and tags: they are
         // built on another thread while the links are resolved and the backlinks gathered.
-        let noteAliases = notes.map(\.aliases), noteTags = notes.map(\.tags)
+        let parts = given ?? NoteParts(notes)
+        let noteAliases = parts.aliases, noteTags = parts.tags
         let aliases = Deferred { () -> [String: [Int]] in
             var index: [String: [Int]] = [:]
             for i in noteAliases.indices {
@@ -232,7 +236,8 @@ public struct Vault: Sendable {
         // Resolve every link not resolved yet; notes are independent, so this runs in
         // parallel. Unresolved links get their ghost key here and their ghost number below,
         // in note order.
-        let resolution = resolveLinks(&notes, files: files, resolved: resolved)
+        let resolution = resolveLinks(&notes, files: files, resolved: resolved, headings: parts.headings,
+                                      blockIDs: parts.blockIDs)
 
         // Every link's destination is copied into one flat list (note i's from `starts[i]`),
         // read from then on instead of the links (large values all over memory), and the
@@ -338,7 +343,8 @@ public struct Vault: Sendable {
 
     /// Resolves the links of every note not in `resolved` in place, in parallel, then checks
     /// the headings and blocks links name. Returns what each note's links resolved to.
-    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, resolved: [ResolvedLinks?]?) -> [ResolvedLinks] {
+    private static func resolveLinks(_ notes: inout [Note], files: FileIndex, resolved: [ResolvedLinks?]?,
+                                     headings: [[Heading]], blockIDs: [[BlockID]]) -> [ResolvedLinks] {
         guard !notes.isEmpty else { return [] }
         return notes.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeSendable(buffer.baseAddress!)
@@ -348,9 +354,8 @@ public struct Vault: Sendable {
             }
             let checks = keys.indices.filter { keys[$0].hasSubpaths }
             // Each task writes only its own note's links, and reads other notes' headings and
-            // block ids from copies made first (reading them through the notes would retain
+            // block ids from lists of their own (reading them through the notes would retain
             // and release them on every core at once).
-            let headings = buffer.map(\.headings), blockIDs = buffer.map(\.blockIDs)
             let n = checks.count, chunks = min(n, ProcessInfoLite.activeProcessorCount * 8)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 for i in checks[(c * n / chunks)..<((c + 1) * n / chunks)] {
@@ -583,8 +588,11 @@ final class SlotBuffer<T>: @unchecked Sendable {
         slots.initialize(repeating: initial)
     }
 
+    /// Set when the slots were moved out (`take`): they are then not destroyed here.
+    private var moved = false
+
     deinit {
-        slots.deinitialize()
+        if !moved { slots.deinitialize() }
         slots.deallocate()
     }
 
@@ -595,6 +603,17 @@ final class SlotBuffer<T>: @unchecked Sendable {
 
     /// Every slot, once the tasks are done.
     var values: [T] { Array(slots) }
+
+    /// Every slot, moved out (nothing copied or retained) once the tasks are done; the
+    /// buffer is not to be read after.
+    func take() -> [T] {
+        precondition(!moved, "a slot buffer is taken once")
+        moved = true
+        return [T](unsafeUninitializedCapacity: slots.count) { out, initialized in
+            if let base = slots.baseAddress { out.baseAddress!.moveInitialize(from: base, count: slots.count) }
+            initialized = slots.count
+        }
+    }
 }
 
 /// A vault's diagnostics, collected once on first use (any thread) and kept.
@@ -622,6 +641,57 @@ public struct LoadTimings: Sendable, Codable {
     /// The tag tree.
     public var index = 0.0
     public var total = 0.0
+}
+
+/// Each note's aliases, tags, headings and block ids, in lists of their own: what the alias
+/// index, the tag tree and the subpath checks read, without touching the notes.
+struct NoteParts: Sendable {
+    var aliases: [[String]]
+    var tags: [[String]]
+    var headings: [[Heading]]
+    var blockIDs: [[BlockID]]
+
+    init(_ notes: [Note]) {
+        aliases = notes.map(\.aliases)
+        tags = notes.map(\.tags)
+        headings = notes.map(\.headings)
+        blockIDs = notes.map(\.blockIDs)
+    }
+
+    private init(aliases: [[String]], tags: [[String]], headings: [[Heading]], blockIDs: [[BlockID]]) {
+        self.aliases = aliases
+        self.tags = tags
+        self.headings = headings
+        self.blockIDs = blockIDs
+    }
+
+    /// The parts filled by the parse tasks, each while its note is still in the cache: made
+    /// afterwards, they cost a pass over every note on one core (a few milliseconds in 10,000).
+    final class Slots: Sendable {
+        private let aliases, tags: SlotBuffer<[String]>
+        private let headings: SlotBuffer<[Heading]>
+        private let blockIDs: SlotBuffer<[BlockID]>
+
+        init(count: Int) {
+            aliases = SlotBuffer(count: count, [])
+            tags = SlotBuffer(count: count, [])
+            headings = SlotBuffer(count: count, [])
+            blockIDs = SlotBuffer(count: count, [])
+        }
+
+        /// Called by one task per note.
+        func fill(_ i: Int, from note: Note) {
+            aliases[i] = note.aliases
+            tags[i] = note.tags
+            headings[i] = note.headings
+            blockIDs[i] = note.blockIDs
+        }
+
+        /// The parts, once every task is done.
+        func take() -> NoteParts {
+            NoteParts(aliases: aliases.take(), tags: tags.take(), headings: headings.take(), blockIDs: blockIDs.take())
+        }
+    }
 }
 
 /// Maps `items` on all cores, keeping order.
