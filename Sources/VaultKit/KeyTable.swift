@@ -196,39 +196,35 @@ struct KeyTable: Sendable {
         mutating func insert(_ range: Range<Int>, of arena: KeyArena, value: Int) -> Int {
             precondition(value >= 0 && value < Int(Int32.max) && arena.bytes.count < Int(Int32.max))
             if (count + 1) * 4 > slots.count * 3 { grow(arena) }
-            let mask = slots.count - 1
-            return arena.bytes.withUnsafeBufferPointer { all -> Int in
-                let key = UnsafeBufferPointer(rebasing: all[range])
-                let hash = key.keyHash, check = KeyTable.check(hash)
-                var i = hash & mask
-                while slots[i].value >= 0 {
-                    let s = slots[i]
-                    if s.check == check, key.equals(UnsafeBufferPointer(rebasing: all[Int(s.start)..<Int(s.start + s.count)])) {
-                        return Int(s.value)
-                    }
-                    i = (i + 1) & mask
-                }
-                slots[i] = Slot(check: check, start: Int32(range.lowerBound), count: Int32(range.count), value: Int32(value))
-                count += 1
-                return value
+            let (i, check, found) = arena.bytes.withUnsafeBufferPointer { all in
+                probe(UnsafeBufferPointer(rebasing: all[range]), all)
             }
+            if let found { return found }
+            slots[i] = Slot(check: check, start: Int32(range.lowerBound), count: Int32(range.count), value: Int32(value))
+            count += 1
+            return value
         }
 
         /// The value filed under `key`, if any; `arena` holds the keys filed.
         func find(_ key: UnsafeBufferPointer<UInt8>, in arena: KeyArena) -> Int? {
+            arena.bytes.withUnsafeBufferPointer { all in probe(key, all).found }
+        }
+
+        /// The slot holding `key` and its value, or the empty slot where it would go; `all`
+        /// is the arena's bytes.
+        private func probe(_ key: UnsafeBufferPointer<UInt8>, _ all: UnsafeBufferPointer<UInt8>)
+            -> (slot: Int, check: UInt32, found: Int?) {
             let mask = slots.count - 1
             let hash = key.keyHash, check = KeyTable.check(hash)
-            return arena.bytes.withUnsafeBufferPointer { all -> Int? in
-                var i = hash & mask
-                while slots[i].value >= 0 {
-                    let s = slots[i]
-                    if s.check == check, key.equals(UnsafeBufferPointer(rebasing: all[Int(s.start)..<Int(s.start + s.count)])) {
-                        return Int(s.value)
-                    }
-                    i = (i + 1) & mask
+            var i = hash & mask
+            while slots[i].value >= 0 {
+                let s = slots[i]
+                if s.check == check, key.equals(UnsafeBufferPointer(rebasing: all[Int(s.start)..<Int(s.start + s.count)])) {
+                    return (i, check, Int(s.value))
                 }
-                return nil
+                i = (i + 1) & mask
             }
+            return (i, check, nil)
         }
 
         private mutating func grow(_ arena: KeyArena) {
