@@ -210,12 +210,8 @@ struct ScratchList<T> {
     /// The elements, moved (not copied) into a new array; the list is left empty.
     mutating func take() -> [T] {
         guard count > 0, let base else { return [] }
-        let n = count
-        count = 0
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: base, count: n)
-            initialized = n
-        }
+        defer { count = 0 }
+        return [T](moving: base, count: count)
     }
 
     /// Destroys what is left and gives the memory back.

@@ -609,9 +609,18 @@ final class SlotBuffer<T>: @unchecked Sendable {
     func take() -> [T] {
         precondition(!moved, "a slot buffer is taken once")
         moved = true
-        return [T](unsafeUninitializedCapacity: slots.count) { out, initialized in
-            if let base = slots.baseAddress { out.baseAddress!.moveInitialize(from: base, count: slots.count) }
-            initialized = slots.count
+        guard let base = slots.baseAddress else { return [] }
+        return [T](moving: base, count: slots.count)
+    }
+}
+
+extension Array {
+    /// An array of exactly `count` elements moved (not copied: nothing retained) from
+    /// `base`, whose memory is left uninitialized for its owner to reuse or free.
+    init(moving base: UnsafeMutablePointer<Element>, count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { out, initialized in
+            if count > 0 { out.baseAddress!.moveInitialize(from: base, count: count) }
+            initialized = count
         }
     }
 }
