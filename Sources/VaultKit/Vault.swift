@@ -75,28 +75,31 @@ public struct Vault: Sendable {
         defer { if folder >= 0 { close(folder) } }
         /// A note read and parsed, and why it could not be read, if it could not. Each task
         /// reads into its own scratch buffer, reused note after note.
-        @Sendable func readNote(_ path: String, _ scratch: ParseScratch) -> (note: Note, failure: String?) {
+        @Sendable func readNote(_ file: ScannedFile, _ scratch: ParseScratch) -> (note: Note, failure: String?) {
             let failure: Scanner.ReadFailure?
             if let custom {
-                switch custom(path) {
+                switch custom(file.path) {
                 case let .success(bytes): scratch.bytes = bytes; failure = nil
                 case let .failure(f): failure = f
                 }
             } else {
-                failure = folderFailure ?? Scanner.read(path, in: folder, into: &scratch.bytes)
+                failure = folderFailure ?? Scanner.read(file, root: folder, into: &scratch.bytes)
             }
-            if let failure { return (makeNote(path, ParsedNote()), failure.message) }
-            return (makeNote(path, NoteParser.parse(scratch.bytes, scratch: scratch)), nil)
+            if let failure { return (makeNote(file.path, ParsedNote()), failure.message) }
+            return (makeNote(file.path, NoteParser.parse(scratch.bytes, scratch: scratch)), nil)
         }
         // The walk runs on one core: another reads the notes it has found meanwhile.
         let early = reuse == nil ? EarlyReader(readNote) : nil
+        // The folders the walk lists stay open until every note is read (`Scanner.Folders`).
+        let folders = Scanner.Folders(limit: options.folderLimit)
+        defer { folders.close() }
         let files: [ScannedFile], scanIssues: [ScanIssue]
         do {
             // Handed over in batches, so the walk takes the reader's lock rarely.
-            var batch: [String] = []
-            (files, scanIssues) = try Scanner.scan(root: root) { path in
+            var batch: [ScannedFile] = []
+            (files, scanIssues) = try Scanner.scan(root: root, folders: custom == nil ? folders : nil) { file in
                 guard let early else { return }
-                batch.append(path)
+                batch.append(file)
                 if batch.count == 32 {
                     early.add(batch)
                     batch.removeAll(keepingCapacity: true)
@@ -132,7 +135,7 @@ public struct Vault: Sendable {
             if let reused = reuse?(file.path) {
                 note = reused
             } else {
-                let (made, failure) = file.order < read.count ? read[file.order] : readNote(file.path, scratch)
+                let (made, failure) = file.order < read.count ? read[file.order] : readNote(file, scratch)
                 note = made
                 if let failure { failures[i] = failure }
             }
@@ -149,6 +152,7 @@ public struct Vault: Sendable {
             }
         }
         timings.parse = monotonicSeconds() - started - timings.scan
+        folders.close()
         return build(root: root, notes: consume notes, attachments: attachments, extraDiagnostics: diagnostics,
                      files: index.value, resolved: resolved.take(), parts: parts.take(), started: started, timings: timings)
     }
@@ -519,6 +523,9 @@ struct LoadOptions: Sendable {
     var readAllEarly = false
     /// Every parse task waits for the file index and resolves its own note's links.
     var resolveAllInParse = false
+    /// How many folders the scan may hold open for reading (`Scanner.Folders`); nil for the
+    /// share of the process's limit it takes by default.
+    var folderLimit: Int? = nil
 }
 
 /// Reads notes on another thread while the walk of the vault finds them: `add` hands it
@@ -526,7 +533,7 @@ struct LoadOptions: Sendable {
 /// those read, in the order added.
 final class EarlyReader: Sendable {
     private struct State {
-        var pending: [String] = []
+        var pending: [ScannedFile] = []
         var taken = 0
         var stopped = false
         /// Read everything added before stopping.
@@ -537,23 +544,23 @@ final class EarlyReader: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ read: @escaping @Sendable (String, ParseScratch) -> (note: Note, failure: String?)) {
+    init(_ read: @escaping @Sendable (ScannedFile, ParseScratch) -> (note: Note, failure: String?)) {
         DispatchQueue.global().async { [self] in
             let scratch = ParseScratch()
             // Each signal says paths were added (or `stop`): read until none is left.
             reading: while true {
                 wake.wait()
                 while true {
-                    // The next path, nil when there is none, or stop.
-                    let next: String?? = state.withLock { s in
+                    // The next file, nil when there is none, or stop.
+                    let next: ScannedFile?? = state.withLock { s in
                         if s.stopped, !s.finishing || s.taken == s.pending.count { return .none }
                         guard s.taken < s.pending.count else { return .some(nil) }
                         s.taken += 1
                         return s.pending[s.taken - 1]
                     }
                     guard let next else { break reading }
-                    guard let path = next else { break }
-                    let note = read(path, scratch)
+                    guard let file = next else { break }
+                    let note = read(file, scratch)
                     state.withLock { $0.done.append(note) }
                 }
             }
@@ -561,8 +568,8 @@ final class EarlyReader: Sendable {
         }
     }
 
-    func add(_ paths: [String]) {
-        state.withLock { $0.pending.append(contentsOf: paths) }
+    func add(_ files: [ScannedFile]) {
+        state.withLock { $0.pending.append(contentsOf: files) }
         wake.signal()
     }
 

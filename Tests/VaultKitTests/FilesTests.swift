@@ -17,6 +17,23 @@ struct FilesTests {
         #expect(v.notes.map(\.path) == ["a.md", "sub/b.md"])
     }
 
+    @Test("each note is read from its own file, by name from a folder held open or by path past the limit",
+          arguments: [nil, 0, 2])
+    func readsEachFileByItsFolder(limit: Int?) throws {
+        let d = TempDir()
+        let paths = ["a.md", "a/x.md", "a/b/c.md", "菌糸/胞子.md", "e\u{301}/n.md", "z/a b/c.md", "z/a b/d.md", "deep/1/2/3/4.md"]
+        for p in paths { d.write(p, "I am \(p)") }
+        d.write(".store/k.md", "I am the linked k")
+        d.symlink("linked", to: d.path + "/.store")
+        let v = try Vault.load(at: d.path, progress: nil, reader: nil, options: LoadOptions(folderLimit: limit))
+        #expect(v.loadProblems.isEmpty)
+        var texts: [String: String] = [:]
+        for n in v.notes { texts[n.path] = n.text }
+        for p in paths { #expect(texts[p] == "I am \(p)") }
+        #expect(texts["linked/k.md"] == "I am the linked k")
+        #expect(texts.count == paths.count + 1)
+    }
+
     @Test("the scan lists paths in byte order: names alike as files and folders, accents, CJK, capitals, linked folders")
     func scanInByteOrder() throws {
         let d = TempDir()

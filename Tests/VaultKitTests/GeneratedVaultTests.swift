@@ -40,9 +40,10 @@ struct GeneratedVaultTests {
         #expect(!v.notes.contains { $0.links.contains { $0.target.hasPrefix("decoy") } })
     }
 
-    @Test("a load from disk gives the graph the same files give in memory, whichever thread read each note and whenever its links resolved",
+    @Test("a load from disk gives the graph the same files give in memory, whichever thread read each note, whenever its links resolved, and however many folders were held open",
           arguments: [LoadOptions(), LoadOptions(readAllEarly: true), LoadOptions(resolveAllInParse: true),
-                      LoadOptions(readAllEarly: true, resolveAllInParse: true)])
+                      LoadOptions(readAllEarly: true, resolveAllInParse: true), LoadOptions(folderLimit: 0),
+                      LoadOptions(folderLimit: 4)])
     func loadedEqualsMade(options: LoadOptions) throws {
         let dir = TempDir()
         let generator = VaultGenerator(.init(notes: 2000, seed: 11, paragraphs: 1))
