@@ -34,7 +34,7 @@ enum Scanner {
     /// Folders the scan keeps open, so each file in them is opened by its name alone: the
     /// kernel then looks up one name, not every folder of the path again (that walk was a
     /// quarter of `openat`'s time in a vault three folders deep). Closed by `close()`.
-    final class Folders: @unchecked Sendable {
+    final class Folders {
         private(set) var fds: [Int32] = []
         /// How many it may hold: half of what the process may open, left after a margin for
         /// everything else, and at most 8192; folders past that are not held.
