@@ -124,9 +124,7 @@ struct KeyArena {
 
     /// Appends the key of an already folded name; returns its range.
     mutating func append(folded name: String) -> Range<Int> {
-        let start = bytes.count
-        bytes.append(contentsOf: name.foldedKey.utf8)
-        return start..<bytes.count
+        append(exact: name.foldedKey)
     }
 
     /// Appends a text's own bytes as a key (for tables that tell spellings apart); returns

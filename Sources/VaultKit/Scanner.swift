@@ -33,7 +33,8 @@ struct ScanIssue: Sendable {
 enum Scanner {
     /// Folders the scan keeps open, so each file in them is opened by its name alone: the
     /// kernel then looks up one name, not every folder of the path again (that walk was a
-    /// quarter of `openat`'s time in a vault three folders deep). Closed by `close()`.
+    /// quarter of `openat`'s time in a vault three folders deep). Their owner closes them
+    /// (`close()`) once every file is read.
     final class Folders {
         private(set) var fds: [Int32] = []
         /// How many it may hold: half of what the process may open, left after a margin for
@@ -62,8 +63,6 @@ enum Scanner {
             for fd in fds { _ = Glibc.close(fd) }
             fds = []
         }
-
-        deinit { close() }
     }
 
     /// `found` is told of each note as the walk finds it (in `order`), so that notes can be

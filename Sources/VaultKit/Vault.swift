@@ -90,7 +90,7 @@ public struct Vault: Sendable {
         }
         // The walk runs on one core: another reads the notes it has found meanwhile.
         let early = reuse == nil ? EarlyReader(readNote) : nil
-        // The folders the walk lists stay open until every note is read (`Scanner.Folders`).
+        // The folders the walk lists stay open until the load ends (`Scanner.Folders`).
         let folders = Scanner.Folders(limit: options.folderLimit)
         defer { folders.close() }
         let files: [ScannedFile], scanIssues: [ScanIssue]
@@ -152,7 +152,6 @@ public struct Vault: Sendable {
             }
         }
         timings.parse = monotonicSeconds() - started - timings.scan
-        folders.close()
         return build(root: root, notes: consume notes, attachments: attachments, extraDiagnostics: diagnostics,
                      files: index.value, resolved: resolved.take(), parts: parts.take(), started: started, timings: timings)
     }
