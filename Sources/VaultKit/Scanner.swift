@@ -18,6 +18,9 @@ struct ScannedFile: Sendable {
     var folder: Int32 = -1
     /// Where its name starts in `path` (bytes), for opening it from `folder`.
     var nameStart = 0
+    /// The path of its folder ("" for the vault's own): the walk's string, shared by every
+    /// file in the folder.
+    var folderPath = ""
 }
 
 /// Something the scan skipped, for `check`.
@@ -104,15 +107,18 @@ enum Scanner {
             let held = folders?.hold(dir) ?? -1
             var subfolders: [(String, String)] = []
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
+                // The path is made from the entry's bytes in one allocation; the name alone
+                // only for the few entries that need it.
+                let (rel, nameCount) = withUnsafeBytes(of: entry.pointee.d_name) { raw -> (String, Int)? in
                     let bytes = raw.bindMemory(to: UInt8.self)
                     let len = bytes.firstIndex(of: 0) ?? bytes.count
-                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<len]), as: UTF8.self)
-                }
-                if name.utf8.first == UInt8(ascii: ".") { continue }
-                // Only folders, links and odd files need the absolute path.
-                let abs = { dirAbs == "/" ? "/" + name : dirAbs + "/" + name }
-                let rel = dirRel.isEmpty ? name : dirRel + "/" + name
+                    guard len > 0, bytes[0] != UInt8(ascii: ".") else { return nil }
+                    return relativePath(dirRel, UnsafeBufferPointer(rebasing: bytes[0..<len]))
+                } ?? ("", 0)
+                if nameCount == 0 { continue }
+                // Only folders, links and odd files need the name alone and the absolute path.
+                let name = { String(rel[rel.utf8.index(rel.utf8.endIndex, offsetBy: -nameCount)...]) }
+                let abs = { dirAbs == "/" ? "/" + name() : dirAbs + "/" + name() }
                 var type = entry.pointee.d_type
                 if type == UInt8(DT_UNKNOWN) {
                     var s = stat()
@@ -141,15 +147,15 @@ enum Scanner {
                     if stat(abs(), &s) == 0, !visited.insert(FileKey(s)).inserted { continue }
                     subfolders.append((abs(), rel))
                 } else if type == UInt8(DT_REG) {
-                    let isNote = name.utf8.count > 3 && name.utf8.hasMDSuffix
+                    let isNote = nameCount > 3 && rel.utf8.hasMDSuffix
                     let file = ScannedFile(path: rel, isNote: isNote, order: isNote ? notes : -1, folder: held,
-                                           nameStart: rel.utf8.count - name.utf8.count)
+                                           nameStart: rel.utf8.count - nameCount, folderPath: dirRel)
                     files.append(file)
                     if isNote {
                         found?(file)
                         notes += 1
                     }
-                } else if name.utf8.count > 3, name.utf8.hasMDSuffix {
+                } else if nameCount > 3, rel.utf8.hasMDSuffix {
                     // A pipe, socket or device named like a note: reading it could block
                     // forever or never end.
                     issues.append(ScanIssue(kind: .notAFile, path: rel, detail: "a \(kindName(abs()))"))
@@ -161,6 +167,28 @@ enum Scanner {
         }
         files = sortedByPath(files)
         return (files, issues)
+    }
+
+    /// `folder/name` (`name` in the vault's own folder) and the length of its name part in
+    /// bytes, made with one allocation. A name that is not valid UTF-8 has its bad bytes
+    /// replaced (U+FFFD), as `String(decoding:)` does; opening it by that path then fails,
+    /// and the file is reported as unreadable.
+    static func relativePath(_ folder: String, _ name: UnsafeBufferPointer<UInt8>) -> (path: String, nameCount: Int) {
+        guard validateUTF8(name).valid else {
+            let repaired = String(decoding: name, as: UTF8.self)
+            return (folder.isEmpty ? repaired : folder + "/" + repaired, repaired.utf8.count)
+        }
+        guard !folder.isEmpty else { return (stringOfValidUTF8(name), name.count) }
+        var folder = folder
+        let path = folder.withUTF8 { f in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: f.count + 1 + name.count) { out in
+                _ = out.initialize(from: f)
+                out[f.count] = UInt8(ascii: "/")
+                _ = UnsafeMutableBufferPointer(rebasing: out[(f.count + 1)...]).initialize(from: name)
+                return stringOfValidUTF8(UnsafeBufferPointer(out))
+            }
+        }
+        return (path, name.count)
     }
 
     /// The files in byte order of their paths (`utf8SortedIndices`).

@@ -85,8 +85,8 @@ public struct Vault: Sendable {
             } else {
                 failure = folderFailure ?? Scanner.read(file, root: folder, into: &scratch.bytes)
             }
-            if let failure { return (makeNote(file.path, ParsedNote()), failure.message) }
-            return (makeNote(file.path, NoteParser.parse(scratch.bytes, scratch: scratch)), nil)
+            if let failure { return (makeNote(file.path, ParsedNote(), folder: file.folderPath), failure.message) }
+            return (makeNote(file.path, NoteParser.parse(scratch.bytes, scratch: scratch), folder: file.folderPath), nil)
         }
         // The walk runs on one core: another reads the notes it has found meanwhile.
         let early = reuse == nil ? EarlyReader(readNote) : nil
@@ -186,8 +186,9 @@ public struct Vault: Sendable {
         FileIndex(notePaths: notePaths, attachments: attachments.map { ($0.path, $0.name, $0.folder) })
     }
 
-    /// A note's id (path without `.md`), name (file name without `.md`) and folder.
-    private static func noteNames(_ path: String) -> (id: String, name: String, folder: String) {
+    /// A note's id (path without `.md`), name (file name without `.md`) and folder; the
+    /// folder is `known` when given (the scan's, one string for all the notes in it).
+    private static func noteNames(_ path: String, folder known: String?) -> (id: String, name: String, folder: String) {
         // Byte offsets of the last `/` and of the name's end, found once; the parts are then
         // copied from the path's bytes (cut at ASCII bytes, so whole scalars) without being
         // validated again. The id is the path itself when it has no `.md`.
@@ -200,12 +201,12 @@ public struct Vault: Sendable {
             let id = md ? stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[0..<stem])) : path
             guard slash >= 0 else { return (id, id, "") }
             return (id, stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[(slash + 1)..<stem])),
-                    stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[0..<slash])))
+                    known ?? stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[0..<slash])))
         }
     }
 
-    private static func makeNote(_ path: String, _ p: consuming ParsedNote) -> Note {
-        let (id, name, folder) = noteNames(path)
+    private static func makeNote(_ path: String, _ p: consuming ParsedNote, folder known: String? = nil) -> Note {
+        let (id, name, folder) = noteNames(path, folder: known)
         return Note(
             id: id, path: path, name: name, title: p.title ?? name, folder: folder,
             aliases: p.aliases, tagOccurrences: p.tags, properties: p.properties,

@@ -34,6 +34,36 @@ struct FilesTests {
         #expect(texts.count == paths.count + 1)
     }
 
+    @Test("a file name that is not UTF-8 is listed with U+FFFD in its path, in the vault's folder and below, and reported unreadable; its neighbours load")
+    func fileNameNotUTF8() throws {
+        let d = TempDir()
+        d.write("sub/ok.md", "fine")
+        d.write("菌糸/ok.md", "fine too")
+        // `café.md` in Latin-1, at the root and in two folders.
+        let latin1: [UInt8] = Array("caf".utf8) + [0xE9] + Array(".md".utf8)
+        for folder in ["", "sub/", "菌糸/"] {
+            let name = Array((d.path + "/" + folder).utf8) + latin1 + [0]
+            let fd = name.withUnsafeBufferPointer { b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { open($0, O_CREAT | O_WRONLY, 0o644) }
+            }
+            #expect(fd >= 0)
+            close(fd)
+        }
+        let scanned = try Scanner.scan(root: d.path).files
+        let expected = ["caf\u{FFFD}.md", "sub/caf\u{FFFD}.md", "sub/ok.md", "菌糸/caf\u{FFFD}.md", "菌糸/ok.md"]
+        #expect(scanned.map(\.path) == expected)
+        for f in scanned {
+            #expect(f.folderPath == (f.path.contains("/") ? String(f.path.split(separator: "/")[0]) : ""))
+            #expect(String(f.path.utf8.dropFirst(f.nameStart))!.hasPrefix(f.path.contains("ok") ? "ok" : "caf"))
+        }
+        let v = try Vault.load(at: d.path)
+        #expect(v.note("sub/ok.md").text == "fine")
+        #expect(v.note("菌糸/ok.md").text == "fine too")
+        #expect(v.note("菌糸/ok.md").folder == "菌糸")
+        let unreadable = v.loadProblems.filter { $0.kind == .unreadable }.map(\.path)
+        #expect(unreadable == ["caf\u{FFFD}.md", "sub/caf\u{FFFD}.md", "菌糸/caf\u{FFFD}.md"])
+    }
+
     @Test("the scan lists paths in byte order: names alike as files and folders, accents, CJK, capitals, linked folders")
     func scanInByteOrder() throws {
         let d = TempDir()
@@ -102,15 +132,16 @@ struct FilesTests {
     @Test("invalid UTF-8 decodes leniently; CRLF is accepted")
     func lenientDecoding() throws {
         let d = TempDir()
-        d.write("bad.md", [0x61, 0xFF, 0xFE, 0x20] + Array("[[good]]\r\n#tag\r\n".utf8))
+        d.write("bad.md", [0x61, 0xFF, 0xFE, 0x20] + Array("[[good]]\r\n#tag\r\n[[x".utf8) + [0xFF] + Array("y]] #t".utf8) + [0xC3])
         d.write("crlf.md", "---\r\ntitle: Win\r\ntags: [x]\r\n---\r\nBody [[bad]]\r\n")
         d.write("good.md", "")
         let v = try Vault.load(at: d.path)
         let bad = v.note("bad.md")
         #expect(bad.invalidUTF8)
         #expect(bad.text.hasPrefix("a\u{FFFD}\u{FFFD} "))
-        #expect(v.targets("bad.md") == ["good.md"])
-        #expect(bad.tags == ["tag"])
+        #expect(v.targets("bad.md") == ["good.md", "ghost:x\u{FFFD}y"])
+        #expect(bad.links.map(\.target) == ["good", "x\u{FFFD}y"])
+        #expect(bad.tags == ["tag", "t\u{FFFD}"])
         #expect(v.note("crlf.md").title == "Win")
         #expect(v.note("crlf.md").tags == ["x"])
         #expect(v.targets("crlf.md") == ["bad.md"])
