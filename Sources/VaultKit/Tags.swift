@@ -45,11 +45,16 @@ public struct TagNode: Sendable {
             var path: String
             var notes: [Int] = []
             var mixed = false
-            /// Distinct notes at or under this node, and the last note counted.
+            /// Distinct notes at or under this node.
             var count = 0
-            var lastNote = -1
+            /// Its place among the nodes made (the root has none).
+            let number: Int
             var children: [String: Builder] = [:]
-            init(name: String, path: String) { self.name = name; self.path = path }
+            init(name: String, path: String, number: Int = -1) {
+                self.name = name
+                self.path = path
+                self.number = number
+            }
             func freeze() -> TagNode {
                 let kids = children.values
                     .sorted { ($0.name.folded, $0.name) < ($1.name.folded, $1.name) }
@@ -71,24 +76,29 @@ public struct TagNode: Sendable {
         var occurrences: [(note: Int, tag: Int)] = []
         occurrences.reserveCapacity(tags.reduce(0) { $0 + $1.count })
         for i in tags.indices {
-            for var tag in tags[i] {
-                if let s = tag.withUTF8({ slot.find($0, in: keys) }) {
-                    carriersOf[s].append(i)
+            // Each tag is read where it lies (a copy of each would be retained and released).
+            tags[i].withUnsafeBufferPointer { list in
+                for k in list.indices {
+                    let known = list[k].utf8.withContiguousStorageIfAvailable { slot.find($0, in: keys) } ?? nil
+                    let s = known ?? slot.insert(keys.append(exact: list[k]), of: keys, value: order.count)
+                    if s == order.count {
+                        order.append(list[k])
+                        carriersOf.append([i])
+                    } else {
+                        carriersOf[s].append(i)
+                    }
                     occurrences.append((i, s))
-                } else {
-                    slot.insert(keys.append(exact: tag), of: keys, value: order.count)
-                    occurrences.append((i, order.count))
-                    order.append(tag)
-                    carriersOf.append([i])
                 }
             }
         }
-        /// The nodes from the top down to each tag's own.
-        var chains: [[Builder]] = []
-        chains.reserveCapacity(order.count)
+        // The nodes from the top down to each tag's own, as numbers: tag t's chain is
+        // `chain[chainStart[t]..<chainStart[t + 1]]`, and the counting below reads only
+        // integers (walking lists of nodes retained and released each node it passed).
+        var nodes: [Builder] = []
+        var chain: [Int] = [], chainStart: [Int] = [0]
+        chainStart.reserveCapacity(order.count + 1)
         for (tag, carriers) in zip(order, carriersOf) {
-            var chain: [Builder] = []
-            defer { chains.append(chain) }
+            defer { chainStart.append(chain.count) }
             let segments = tag.split(separator: "/").map(String.init)
             guard !segments.isEmpty else { continue }
             var node = root
@@ -99,12 +109,13 @@ public struct TagNode: Sendable {
                 if let child = node.children[key] {
                     node = child
                 } else {
-                    let child = Builder(name: seg, path: path)
+                    let child = Builder(name: seg, path: path, number: nodes.count)
+                    nodes.append(child)
                     node.children[key] = child
                     node = child
                 }
                 path = node.path
-                chain.append(node)
+                chain.append(node.number)
             }
             // Two spellings of one tag (`Ecology`, `ecology`) share a node: keep note order.
             node.mixed = node.mixed || !node.notes.isEmpty
@@ -112,12 +123,14 @@ public struct TagNode: Sendable {
         }
         // Distinct notes per node, in one pass in note order: a note is counted at a node
         // the first time one of its tags passes through it (`a/b` and `a/c` count once at `a`).
+        var count = [Int](repeating: 0, count: nodes.count), lastNote = [Int](repeating: -1, count: nodes.count)
         for (i, tag) in occurrences {
-            for node in chains[tag] where node.lastNote != i {
-                node.lastNote = i
-                node.count += 1
+            for k in chainStart[tag]..<chainStart[tag + 1] where lastNote[chain[k]] != i {
+                lastNote[chain[k]] = i
+                count[chain[k]] += 1
             }
         }
+        for (node, n) in zip(nodes, count) { node.count = n }
         return root.freeze()
     }
 }
