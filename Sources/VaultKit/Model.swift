@@ -63,8 +63,7 @@ public struct Link: Sendable, Equatable {
                     var lo = start, hi = i
                     while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
                     while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
-                    // Cut at ASCII bytes of a string: valid as it is.
-                    let part = stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[lo..<hi]))
+                    let part = String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
                     if start == 0 { path = part } else if !part.isEmpty { subpath.append(part) }
                     start = i + 1
                 }

@@ -34,7 +34,6 @@ enum SimpleFrontmatter {
         var number: Int   // zero-based within the YAML text
     }
 
-    /// `b` must be valid UTF-8: its text is copied without being checked again.
     static func parse(_ b: UnsafeBufferPointer<UInt8>, firstLine: Int) -> (properties: [Property], sites: [ScalarSite])? {
         guard allCharactersPlain(b) else { return nil }
         var lines: [Line] = []
@@ -193,7 +192,7 @@ enum SimpleFrontmatter {
                 bytes.append(b[k])
                 k += 1
             }
-            let text = bytes.withUnsafeBufferPointer { stringOfValidUTF8($0) }
+            let text = String(decoding: bytes, as: UTF8.self)
             return Scalar(value: .scalar(text, quoted: true), text: text, quoted: true, start: p, end: k + 1)
         }
         // Plain: no indicator first (`- ? : , [ ] { } # & * ! | > ' " % @ \``).
@@ -302,9 +301,7 @@ enum SimpleFrontmatter {
         return k
     }
 
-    /// The block is valid UTF-8 (only such blocks are read here) and every cut falls at an
-    /// ASCII byte, so the text is copied without being checked again.
     private static func decode(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        stringOfValidUTF8(UnsafeBufferPointer(rebasing: b[start..<end]))
+        String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
     }
 }

@@ -247,26 +247,15 @@ func scalarCount(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
     return n
 }
 
-/// Decodes bytes leniently: invalid sequences become U+FFFD. Valid bytes (nearly always)
-/// are checked by `validateUTF8`, a word at a time while they are ASCII, and copied without
-/// the standard library's own check (`String(decoding:)` validates byte by byte behind
-/// a generic entry point, which cost more than the copy for the short names, link targets
-/// and tags a parse makes by the hundred thousand).
-func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-    guard !bytes.isEmpty else { return "" }
-    let (valid, ascii) = validateUTF8(bytes)
-    guard valid else { return String(decoding: bytes, as: UTF8.self) }
-    return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: ascii))
-}
-
+/// Decodes bytes leniently: invalid sequences become U+FFFD.
 @inline(__always)
 func decode(_ bytes: ArraySlice<UInt8>) -> String {
-    bytes.withUnsafeBufferPointer { decode($0) }
+    String(decoding: bytes, as: UTF8.self)
 }
 
 @inline(__always)
 func decode(_ bytes: [UInt8], _ range: Range<Int>) -> String {
-    bytes.withUnsafeBufferPointer { decode(UnsafeBufferPointer(rebasing: $0[range])) }
+    String(decoding: bytes[range], as: UTF8.self)
 }
 
 /// `decode(bytes, range).trimmingSpaces`, trimming the bytes first.
