@@ -10,6 +10,8 @@ import Glibc
 public enum TerminalError: Error, CustomStringConvertible {
     case unknownTerminal(String)
     case notATerminal
+    /// A known terminal type that cannot place the cursor (TERM=dumb).
+    case cannotDraw(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,9 @@ public enum TerminalError: Error, CustomStringConvertible {
                 : "the terminal type “\(t)” is unknown to ncurses; set TERM to one it knows (for example xterm-256color)"
         case .notATerminal:
             return "the browser needs a terminal on standard input and output; the subcommands (mycel --help) work in pipes"
+        case let .cannotDraw(t):
+            return "the terminal type “\(t)” cannot move the cursor, so the browser cannot draw there; run it in a full "
+                + "terminal (TERM=xterm-256color, for example), or use the subcommands (mycel search, show, links: mycel --help)"
         }
     }
 }
@@ -71,8 +76,19 @@ public final class Terminal {
         guard !name.isEmpty else { throw TerminalError.unknownTerminal("") }
         // Unlike initscr, newterm returns nil for a terminal type it does not know.
         guard let s = newterm(name, outFile, inFile) else { throw TerminalError.unknownTerminal(name) }
-        screen = s
         set_term(s)
+        guard mycel_can_address_cursor() != 0 else {
+            // Nothing was drawn yet; the terminal's modes are put back as `stop` does.
+            endwin()
+            delscreen(s)
+            if ownsFiles {
+                if let f = outFile { fclose(f) }
+                if let f = inFile { fclose(f) }
+                ownsFiles = false
+            }
+            throw TerminalError.cannotDraw(name)
+        }
+        screen = s
         window = mycel_stdscr()
         isRunning = true
         cbreak()

@@ -117,9 +117,8 @@ struct Show: ParsableCommand {
             if !raw {
                 let index = try v.requireNote(note)
                 let doc = Renderer(vault: v).render(note: index)
-                let colour = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
                 let page = doc.layout(width: width ?? (stdoutIsTerminal ? terminalColumns() : 80))
-                for line in page.lines(colour: colour) { print(line) }
+                for line in page.lines(colour: stdoutTakesColour) { print(line) }
                 return
             }
             for p in n.properties { out(render(p, indent: "")) }

@@ -122,6 +122,14 @@ func out(_ s: String, terminator: String = "\n") {
 
 let stdoutIsTerminal = isatty(1) != 0
 
+/// Whether command output may be coloured: on a terminal that takes escape sequences (not
+/// TERM=dumb, as Emacs's shell and some editors' consoles set), and not when NO_COLOR is set
+/// to anything but the empty string (no-color.org).
+let stdoutTakesColour: Bool = {
+    let env = ProcessInfo.processInfo.environment
+    return stdoutIsTerminal && env["TERM"] != "dumb" && env["NO_COLOR"].map(\.isEmpty) ?? true
+}()
+
 func neutralizeControls(_ s: String) -> String {
     guard s.unicodeScalars.contains(where: isControl) else { return s }
     var out = String.UnicodeScalarView()

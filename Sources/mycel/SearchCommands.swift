@@ -3,9 +3,9 @@ import BrowserUI
 import Foundation
 import VaultKit
 
-/// ANSI styling for matched characters, only on a terminal and only without NO_COLOR.
+/// ANSI styling for matched characters, only where output may be coloured (`stdoutTakesColour`).
 enum Highlight {
-    static let enabled: Bool = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    static let enabled = stdoutTakesColour
 
     /// `text` with the scalars at `positions` in bold yellow.
     static func scalars(_ text: String, _ positions: [Int]) -> String {

@@ -418,10 +418,41 @@ struct TmuxMissing: Error, CustomStringConvertible {
         t.wait("the terminal modes back") { $0.contains("icanon") && !$0.contains("-icanon") }
     }
 
+    @Test("on a terminal search highlights what matched; with TERM=dumb or NO_COLOR it writes no escape sequence")
+    func searchColoursFollowTheTerminal() throws {
+        let cases: [([String: String], Bool)] = [([:], true), (["TERM": "dumb"], false), (["NO_COLOR": "1"], false),
+                                                 (["NO_COLOR": ""], true)]
+        for (env, coloured) in cases {
+            let capture = NSTemporaryDirectory() + "mycel-capture-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: capture) }
+            // NO_COLOR may be set where the tests run: unset unless the case sets it.
+            let t = try TmuxSession(args: ["search", "netnat"], env: env, capture: capture,
+                                    unset: env["NO_COLOR"] == nil ? ["NO_COLOR"] : [])
+            t.wait(for: "exit=0")
+            // Every byte mycel wrote to the terminal (the pipe may lag the screen a moment).
+            var written = ""
+            let deadline = Date().addingTimeInterval(5)
+            while !written.contains("exit=0"), Date() < deadline {
+                written = (try? String(contentsOfFile: capture, encoding: .utf8)) ?? ""
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(written.contains("Network Nations"), "\(env)")
+            #expect(written.contains("\u{1B}[1;33m") == coloured, "\(env): \(written.debugDescription)")
+            if !coloured { #expect(!written.contains("\u{1B}["), "\(env)") }
+        }
+    }
+
     @Test func anUnknownTerminalGetsAClearMessage() throws {
         let t = try TmuxSession(env: ["TERM": "no-such-terminal"])
         t.wait(for: "exit=2")
         #expect(t.screen.contains("“no-such-terminal” is unknown"))
+    }
+
+    @Test func aTerminalThatCannotMoveTheCursorGetsAClearMessage() throws {
+        let t = try TmuxSession(env: ["TERM": "dumb"])
+        t.wait(for: "exit=2")
+        #expect(t.screen.contains("“dumb” cannot move the cursor"))
+        #expect(!t.screen.contains("start-here.md"))
     }
 
     @Test func worksInATinyTerminal() throws {
