@@ -41,6 +41,7 @@ struct Search: ParsableCommand {
         term case-sensitive. Accents are ignored: cafe finds Café.
 
         Each result says which name matched: the title, the file name, the path or an alias.
+        Exit status 1 when no note matches (with --json too, which then prints []).
 
         Examples:
           mycel search "network states"
@@ -74,7 +75,12 @@ struct Search: ParsableCommand {
                 Output(rank: k + 1, id: v.notes[m.note].id, path: v.notes[m.note].path, title: v.notes[m.note].title,
                        field: m.field, text: m.text, score: m.score, positions: m.positions)
             }
-            if options.json { return try printJSON(rows) }
+            if options.json {
+                // `[]` then, and the same exit status as the text output: scripts test one.
+                try printJSON(rows)
+                if rows.isEmpty { throw ExitCode(1) }
+                return
+            }
             if rows.isEmpty { throw CLIError("no note matches \"\(query)\"") }
             // Titles are padded to the widest in terminal columns (a CJK character takes two).
             func columns(_ title: String) -> Int { DisplayWidth.of(neutralizeControls(title)) }
@@ -99,7 +105,8 @@ struct Grep: ParsableCommand {
         abstract: "Search the text of every note, like ripgrep: path:line:column: the line.",
         discussion: """
         TEXT is found case-insensitively as written, spaces included (a phrase), in any \
-        script. Notes whose title also contains it come first.
+        script. Notes whose title also contains it come first. Exit status 1 when nothing \
+        is found (with --json too, which then prints []), as with ripgrep.
 
         Examples:
           mycel grep "mutual aid"
@@ -133,10 +140,12 @@ struct Grep: ParsableCommand {
             let v = try options.load()
             let hits = v.grep(text, limit: limit ?? .max)
             if options.json {
-                return try printJSON(hits.map { h in
+                try printJSON(hits.map { h in
                     Output(id: v.notes[h.note].id, path: v.notes[h.note].path, title: v.notes[h.note].title,
                            line: h.line, columns: h.columns, text: h.text, inTitle: h.inTitle)
                 })
+                if hits.isEmpty { throw ExitCode(1) }
+                return
             }
             var buffer = ""
             buffer.reserveCapacity(hits.count * 100)

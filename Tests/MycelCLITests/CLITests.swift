@@ -332,6 +332,11 @@ struct SearchCLITests {
         #expect((j?.first?["positions"] as? [Int])?.count == 6)
         let none = try CLI.sample(["search", "zzzzqqq"])
         #expect(none.status == 1)
+        // With --json as without: an empty list, and the status that says nothing matched.
+        let noneJSON = try CLI.sample(["search", "zzzzqqq", "--json"])
+        #expect(noneJSON.status == 1)
+        #expect((noneJSON.json as? [Any])?.isEmpty == true)
+        #expect(noneJSON.stderr.isEmpty)
     }
 
     @Test("search lines its paths up in terminal columns, CJK titles too; a huge limit is no limit")
@@ -367,5 +372,8 @@ struct SearchCLITests {
         #expect((cjk?.count ?? 0) >= 3)
         #expect(cjk?.allSatisfy { ($0["text"] as? String)?.contains("菌糸") == true } == true)
         #expect(try CLI.sample(["grep", "no such phrase anywhere"]).status == 1)
+        let noneJSON = try CLI.sample(["grep", "no such phrase anywhere", "--json"])
+        #expect(noneJSON.status == 1)
+        #expect((noneJSON.json as? [Any])?.isEmpty == true)
     }
 }
