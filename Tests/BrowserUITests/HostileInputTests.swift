@@ -23,6 +23,26 @@ import Testing
         #expect(s.right.rows.contains { $0.target != .none && $0.lines.count == 2 })
     }
 
+    @Test("text cut at its edge ends in …: ASCII, wide characters on either side of the edge, text that just fits, a start left of the grid")
+    func cutTextEndsInAnEllipsis() {
+        // The row as text (trailing spaces dropped) and the column after the last cell drawn.
+        func drawn(_ text: String, x: Int = 0, maxX: Int = 6, ellipsis: Bool = true) -> (String, Int) {
+            var g = Grid(width: 8, height: 1)
+            let end = g.put(text, x: x, y: 0, style: .plain, maxX: maxX, ellipsis: ellipsis)
+            return (g.row(0), end)
+        }
+        #expect(drawn("mycelium") == ("mycel…", 6))
+        #expect(drawn("mycel") == ("mycel", 5))
+        #expect(drawn("myceli") == ("myceli", 6))      // exactly fits: nothing cut
+        #expect(drawn("mycelium", ellipsis: false) == ("myceli", 6))
+        #expect(drawn("菌糸菌糸") == ("菌糸…", 5))     // the third would cross into the last column
+        #expect(drawn("a菌糸菌") == ("a菌糸…", 6))
+        #expect(drawn("菌糸菌") == ("菌糸菌", 6))
+        #expect(drawn("abcdefghi", x: -2) == ("cdefg…", 6))
+        #expect(drawn("abcdefgh", x: -2) == ("cdefgh", 6))
+        #expect(drawn("abc", x: 6) == ("", 6))
+    }
+
     @Test func drawingOutsideTheGridIsIgnored() {
         var g = Grid(width: 5, height: 2)
         g.restyle(x: 50, y: 0, width: -3) { $0.role = .match }

@@ -59,7 +59,8 @@ public enum View {
     static func list(_ list: ListState, focused: Bool, in r: Rect, _ grid: inout Grid) {
         guard r.height > 0 else { return }
         grid.fill(x: r.x, y: r.y, width: r.width, height: 1, style: Style(focused ? .paneTitleFocused : .paneTitle))
-        grid.put(" " + list.title, x: r.x, y: r.y, style: Style(focused ? .paneTitleFocused : .paneTitle, .bold), maxX: r.x + r.width)
+        grid.put(" " + list.title, x: r.x, y: r.y, style: Style(focused ? .paneTitleFocused : .paneTitle, .bold), maxX: r.x + r.width,
+                 ellipsis: true)
         var y = r.y + 1
         var i = list.top
         while i < list.rows.count, y < r.y + r.height {
@@ -74,7 +75,7 @@ public enum View {
                     // The whole selected row takes the selection role (reverse video in
                     // monochrome), keeping only emphasis of its own.
                     if selected { style = Style(.selection, style.flags.subtracting(.reverse)) }
-                    x = grid.put(Sanitize.line(s.text), x: x, y: y, style: style, maxX: r.x + r.width)
+                    x = grid.put(Sanitize.line(s.text), x: x, y: y, style: style, maxX: r.x + r.width, ellipsis: true)
                 }
                 y += 1
             }
@@ -110,7 +111,8 @@ public enum View {
         }
         let rightWidth = DisplayWidth.of(right)
         let fits = DisplayWidth.of(left) + rightWidth + 2 <= r.width
-        grid.put(Sanitize.line(left), x: r.x, y: r.y, style: style, maxX: fits ? r.x + r.width - rightWidth - 1 : r.x + r.width)
+        grid.put(Sanitize.line(left), x: r.x, y: r.y, style: style, maxX: fits ? r.x + r.width - rightWidth - 1 : r.x + r.width,
+                 ellipsis: true)
         if fits { grid.put(right, x: r.x + r.width - rightWidth - 1, y: r.y, style: Style(.statusKey)) }
     }
 
@@ -153,7 +155,8 @@ public enum View {
             grid.put("│", x: r.x + r.width - 1, y: y, style: Style(.border))
         }
         grid.put("└" + String(repeating: "─", count: inner) + "┘", x: r.x, y: r.y + r.height - 1, style: Style(.border))
-        grid.put(" " + title + " ", x: r.x + 2, y: r.y, style: Style(.paneTitleFocused, .bold), maxX: r.x + r.width - 1)
+        grid.put(" " + title + " ", x: r.x + 2, y: r.y, style: Style(.paneTitleFocused, .bold), maxX: r.x + r.width - 1,
+                 ellipsis: true)
     }
 
     static func overlayRect(_ state: AppState, width: Int, height: Int) -> Rect {
@@ -230,7 +233,6 @@ public enum View {
             if m.field == .title {
                 x = highlighted(note.title, m.positions, x: x, y: y, base: base, &grid, maxX: maxX)
             } else {
-                x = grid.put(Sanitize.line(note.title), x: x, y: y, style: base, maxX: maxX)
                 let label: String
                 switch m.field {
                 case .alias: label = "  ← alias “"
@@ -238,7 +240,13 @@ public enum View {
                 case .path: label = "  ← path “"
                 case .title: label = ""
                 }
-                x = grid.put(label, x: x, y: y, style: Style(selected ? .selection : .dim), maxX: maxX)
+                // A long title gives way (down to a few columns) to what matched, which
+                // says why the note is here.
+                let title = Sanitize.line(note.title)
+                let why = DisplayWidth.of(label) + DisplayWidth.of(Sanitize.line(m.text)) + 1
+                let titleEnd = max(x + min(DisplayWidth.of(title), 12), maxX - why)
+                x = grid.put(title, x: x, y: y, style: base, maxX: min(maxX, titleEnd), ellipsis: true)
+                x = grid.put(label, x: x, y: y, style: Style(selected ? .selection : .dim), maxX: maxX, ellipsis: true)
                 x = highlighted(m.text, m.positions, x: x, y: y, base: base, &grid, maxX: maxX)
                 x = grid.put("”", x: x, y: y, style: Style(selected ? .selection : .dim), maxX: maxX)
             }
@@ -252,19 +260,25 @@ public enum View {
         }
     }
 
-    /// Draws text with the scalars at `positions` in the match style.
+    /// Draws text with the scalars at `positions` in the match style, ending in `…` when it
+    /// does not fit before `maxX`.
     @discardableResult
     static func highlighted(_ text: String, _ positions: [Int], x: Int, y: Int, base: Style, _ grid: inout Grid, maxX: Int) -> Int {
         let marked = Set(positions)
+        let cut = x < maxX && !Grid.fits(text, from: x, before: maxX)
+        let end = cut ? maxX - 1 : maxX
         var x = x
         var scalarIndex = 0
         for ch in text {
+            let visible = Sanitize.visible(ch)
+            if cut, x + DisplayWidth.of(visible) > end { break }
             let isMatch = (scalarIndex..<(scalarIndex + ch.unicodeScalars.count)).contains { marked.contains($0) }
             var style = base
             if isMatch { style.role = .match; style.flags.insert(.bold) }
-            x = grid.put(String(Sanitize.visible(ch)), x: x, y: y, style: style, maxX: maxX)
+            x = grid.put(String(visible), x: x, y: y, style: style, maxX: end)
             scalarIndex += ch.unicodeScalars.count
         }
+        if cut { x = grid.put("…", x: x, y: y, style: base, maxX: maxX) }
         return x
     }
 }

@@ -61,28 +61,50 @@ public struct Grid: Sendable, Equatable {
 
     /// Writes `text` at (x, y), clipped to `maxX` (exclusive, default the grid's width).
     /// Returns the column after the last cell written. A wide grapheme that would straddle
-    /// the clip edge is replaced by a space. Control characters never reach a cell.
+    /// the clip edge is replaced by a space. Control characters never reach a cell. With
+    /// `ellipsis`, text that does not fit ends in `…` in the last column it may take, so a
+    /// title cut short says so.
     @discardableResult
-    public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: Style, maxX: Int? = nil) -> Int {
+    public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: Style, maxX: Int? = nil,
+                             ellipsis: Bool = false) -> Int {
         let limit = min(maxX ?? width, width)
         guard y >= 0, y < height else { return x }
+        let cut = ellipsis && x < limit && !Self.fits(text, from: x, before: limit)
+        let end = cut ? limit - 1 : limit
         var col = x
         for ch in text {
-            guard col < limit else { break }
+            guard col < end else { break }
             let safe = Sanitize.visible(ch)
             let w = DisplayWidth.of(safe)
             if w == 0 { continue }
             if col < 0 { col += w; continue }
-            if col + w > limit {
-                set(col, y, Cell(text: " ", width: 1, style: style))
-                col += 1
+            if col + w > end {
+                // A wide grapheme across the edge: a space in its place, or the `…` below.
+                if !cut {
+                    set(col, y, Cell(text: " ", width: 1, style: style))
+                    col += 1
+                }
                 break
             }
             set(col, y, Cell(text: String(safe), width: UInt8(w), style: style))
             if w == 2 { set(col + 1, y, Cell(text: "", width: 0, style: style)) }
             col += w
         }
+        if cut, col >= 0, col < limit {
+            set(col, y, Cell(text: "…", width: 1, style: style))
+            col += 1
+        }
         return col
+    }
+
+    /// Whether `text` drawn from column `x` ends before column `limit`.
+    static func fits(_ text: some StringProtocol, from x: Int, before limit: Int) -> Bool {
+        var col = x
+        for ch in text {
+            col += DisplayWidth.of(Sanitize.visible(ch))
+            if col > limit { return false }
+        }
+        return true
     }
 
     /// Fills a rectangle with spaces of one style.
