@@ -38,7 +38,8 @@ struct Search: ParsableCommand {
         'word (exact), ^word (starts with), word$ (ends with), !word (must not contain); \
         #tag keeps notes with a tag starting with it (#fungi also finds ecology/fungi), \
         !#tag drops them. Lower-case terms ignore case; a capital makes the \
-        term case-sensitive. Accents are ignored: cafe finds Café.
+        term case-sensitive. Accents are ignored: cafe finds Café. Tags alone list \
+        their notes by title.
 
         Each result says which name matched: the title, the file name, the path or an alias.
         Exit status 1 when no note matches (with --json too, which then prints []).

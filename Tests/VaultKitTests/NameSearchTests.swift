@@ -61,6 +61,27 @@ struct NameSearchTests {
         #expect(search("#physics").total == 1)
     }
 
+    @Test("a query of tags alone lists its notes by title, as the empty query does, not by the length of their names")
+    func tagOnlyOrder() {
+        let v = vault([
+            "z.md": "---\ntitle: Zebra\ntags: [x]\n---\n",
+            "a.md": "---\ntitle: Apple pie and a long title\ntags: [x, y]\n---\n",
+            "m.md": "---\ntitle: mid\ntags: [x/deep]\n---\n",
+            "o.md": "---\ntitle: Other\n---\n",
+        ])
+        let searcher = NameSearcher(NameIndex(v))
+        func titles(_ q: String, limit: Int = 10) -> [String] {
+            searcher.search(q, limit: limit)!.matches.map { v.notes[$0.note].title }
+        }
+        #expect(titles("#x") == ["Apple pie and a long title", "mid", "Zebra"])
+        #expect(titles("#x", limit: 2) == ["Apple pie and a long title", "mid"])
+        #expect(titles("#x !#y") == ["mid", "Zebra"])
+        #expect(titles("!#x") == ["Other"])
+        #expect(searcher.search("#x", limit: 10)!.total == 3)
+        // A term to score brings the score order back.
+        #expect(titles("#x z").first == "Zebra")
+    }
+
     @Test("a note at the top of the vault is found by its file name with .md, as others are by their paths")
     func rootPaths() {
         #expect(search("net.md").matches.first.map { v.notes[$0.note].path } == "net.md")
@@ -173,11 +194,16 @@ struct NameSearchTests {
                     }
                     guard let best = results.compactMap({ r in r.0.map { ($0.score, r.1) } })
                         .max(by: { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 > $1.1 }) else { continue }
-                    // Without a positive term every note scores 0 and is listed by its title.
-                    let listed = terms.allSatisfy({ $0.inverse || $0.kind == .tag }) ? names[0].unicodeScalars.count : best.1
-                    reference.append((best.0, listed, i))
+                    reference.append((best.0, best.1, i))
                 }
-                reference.sort { $0.score != $1.score ? $0.score > $1.score : $0.length != $1.length ? $0.length < $1.length : $0.note < $1.note }
+                if terms.allSatisfy({ $0.inverse || $0.kind == .tag }) {
+                    // Without a positive term every note scores 0 and is listed as by the
+                    // empty query, by title.
+                    let kept = Set(reference.map(\.note))
+                    reference = index.byTitle.map(Int.init).filter(kept.contains).map { (0, 0, $0) }
+                } else {
+                    reference.sort { $0.score != $1.score ? $0.score > $1.score : $0.length != $1.length ? $0.length < $1.length : $0.note < $1.note }
+                }
                 let got = searcher.search(query, limit: limit)!
                 #expect(got.total == reference.count, "\(query)")
                 #expect(got.matches.map(\.note) == reference.prefix(limit).map(\.note), "\(query) limit \(limit)")

@@ -228,12 +228,8 @@ public final class NameSearcher {
         let excludedTags = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.folded }
         if terms.isEmpty {
             let all = index.byTitle
-            let top = all.prefix(limit).map { n -> NameMatch in
-                let f = Int(index.displayField[Int(n)])
-                return NameMatch(note: Int(n), field: f < 0 ? .title : index.fieldKind[f],
-                                 text: f < 0 ? "" : index.fieldText[f], score: 0, positions: [])
-            }
-            return NameSearchResult(query: query, matches: top, total: all.count, matched: all, witness: [])
+            return NameSearchResult(query: query, matches: all.prefix(limit).map(listing), total: all.count, matched: all,
+                                    witness: [])
         }
 
         // No more can be kept than there are notes (a limit of 10^10 once asked for that much memory).
@@ -274,15 +270,43 @@ public final class NameSearcher {
             }
         }
         guard ok else { return nil }
+        let matched = Array(UnsafeBufferPointer(start: scratchNotes, count: found.count))
+        let witness = Array(UnsafeBufferPointer(start: scratchWitnesses, count: found.count))
+        // With nothing to score (only tags or exclusions) the notes are listed as the empty
+        // query lists them, by title.
+        if positive.isEmpty {
+            return NameSearchResult(query: query, matches: listed(matched, limit: limit), total: matched.count,
+                                    matched: matched, witness: witness)
+        }
         let top = heap.sorted().map { e -> NameMatch in
             let f = Int(e.field)
             let positions = matcher.match(positive, in: PreparedText(index.fieldText[f]), positions: true)?.positions ?? []
             return NameMatch(note: Int(e.note), field: index.fieldKind[f], text: index.fieldText[f],
-                             score: positive.isEmpty ? 0 : e.score, positions: positions)
+                             score: e.score, positions: positions)
         }
-        let matched = Array(UnsafeBufferPointer(start: scratchNotes, count: found.count))
-        let witness = Array(UnsafeBufferPointer(start: scratchWitnesses, count: found.count))
         return NameSearchResult(query: query, matches: top, total: matched.count, matched: matched, witness: witness)
+    }
+
+    /// A note as the empty query lists it: by the name it is shown under, nothing marked.
+    private func listing(_ n: Int32) -> NameMatch {
+        let f = Int(index.displayField[Int(n)])
+        return NameMatch(note: Int(n), field: f < 0 ? .title : index.fieldKind[f],
+                         text: f < 0 ? "" : index.fieldText[f], score: 0, positions: [])
+    }
+
+    /// The first `limit` of `notes` in the empty query's order: the title order is walked
+    /// once, each note in it kept if it is one of `notes` (linear, where sorting 100,000
+    /// matches of a tag would not be).
+    private func listed(_ notes: [Int32], limit: Int) -> [NameMatch] {
+        var wanted = [Bool](repeating: false, count: index.noteCount)
+        for n in notes { wanted[Int(n)] = true }
+        var out: [NameMatch] = []
+        out.reserveCapacity(min(limit, notes.count))
+        for n in index.byTitle where wanted[Int(n)] {
+            out.append(listing(n))
+            if out.count == limit { break }
+        }
+        return out
     }
 
     /// Room for the notes and witnesses of one scan, grown to the most candidates yet seen.
