@@ -116,10 +116,19 @@ import Testing
         #expect(s.right.top > 0)
     }
 
-    @Test func cutTableCellsKeepWhatFits() {
-        let v = vault(["t.md": "| h |\n|---|\n| ab字c and more text that cannot fit |"])
-        let lines = rendered(v, "t.md", width: 9)
-        #expect(lines.contains("│ ab字… │"))
+    @Test("a cell too wide for its column wraps within it: nothing cut, words whole while they fit, columns aligned")
+    func wideTableCellsWrap() {
+        let v = vault(["t.md": "| h | n |\n|---|--:|\n| ab字c and more text that cannot fit | 7 |\n| 菌糸ネットワーク | 12 |"])
+        let lines = rendered(v, "t.md", width: 16)
+        let table = lines.filter { $0.hasPrefix("│") }
+        #expect(table.first == "│ h       │  n │")
+        #expect(table.contains("│ ab字c   │  7 │"))
+        #expect(table.contains("│ cannot  │    │"))
+        #expect(table.contains("│ 菌糸ネ  │ 12 │"))
+        // Every row as wide as the borders, and every character of the cells still there.
+        #expect(Set(lines.filter { $0.hasPrefix("│") || $0.hasPrefix("┌") }.map { DisplayWidth.of($0) }).count == 1)
+        let cells = table.dropFirst().map { $0.split(separator: "│")[0].filter { $0 != " " } }.joined()
+        #expect(cells == "ab字candmoretextthatcannotfit菌糸ネットワーク")
     }
 
     @Test func emojiWidthsFollowWcwidth() {

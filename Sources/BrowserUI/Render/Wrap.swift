@@ -1,6 +1,6 @@
 // Wrapping a document to a width by display width: prose breaks at spaces and around wide
-// characters (CJK has no spaces), verbatim text at any grapheme, tables shrink their widest
-// columns and cut cells with an ellipsis.
+// characters (CJK has no spaces), verbatim text at any grapheme; tables shrink their widest
+// columns to fit and wrap each cell within its column.
 
 private struct Atom {
     var text: Character
@@ -113,10 +113,18 @@ extension Document {
 
     private func emit(_ line: [Atom], prefix: [Span], index: Int, into page: inout Page) {
         var row = PageRow(line: index)
-        var x = append(prefix, to: &row, x: 0)
+        let x = append(prefix, to: &row, x: 0)
+        append(line, to: &row, x: x)
+        page.rows.append(row)
+    }
+
+    /// Appends atoms from column `x`, those of one style and anchor as one segment; returns
+    /// the column after them.
+    @discardableResult
+    private func append(_ line: [Atom], to row: inout PageRow, x: Int) -> Int {
+        var x = x
         var i = 0
         while i < line.count {
-            // Merge atoms of one style and anchor into one segment.
             var j = i
             var text = ""
             var w = 0
@@ -129,13 +137,23 @@ extension Document {
             x += w
             i = j
         }
-        page.rows.append(row)
+        return x
     }
 
     private func wrap(_ line: DocLine, index: Int, width: Int, verbatim: Bool, into page: inout Page) {
-        let all = atoms(line.spans)
         let firstAvail = max(1, width - DisplayWidth.of(line.prefix.map(\.text).joined()))
         let restAvail = max(1, width - DisplayWidth.of(line.continuation.map(\.text).joined()))
+        let rows = breakLines(atoms(line.spans), first: firstAvail, rest: restAvail, verbatim: verbatim)
+        for (k, atoms) in rows.enumerated() {
+            emit(atoms, prefix: k == 0 ? line.prefix : line.continuation, index: index, into: &page)
+        }
+    }
+
+    /// `all` broken into rows, the first `first` columns wide and the others `rest`: prose
+    /// at spaces and around wide characters, verbatim text at any grapheme. At least one
+    /// row, empty for no atoms.
+    private func breakLines(_ all: [Atom], first firstAvail: Int, rest restAvail: Int, verbatim: Bool) -> [[Atom]] {
+        var rows: [[Atom]] = []
         var current: [Atom] = []
         var used = 0
         var breakAt: Int?
@@ -145,7 +163,7 @@ extension Document {
         func flush(_ atoms: [Atom]) {
             var atoms = atoms
             if !verbatim { while atoms.last?.isSpace == true { atoms.removeLast() } }
-            emit(atoms, prefix: first ? line.prefix : line.continuation, index: index, into: &page)
+            rows.append(atoms)
             first = false
             avail = restAvail
         }
@@ -187,6 +205,19 @@ extension Document {
             if atom.isSpace { breakAt = current.count }
         }
         if !current.isEmpty || first { flush(current) }
+        return rows
+    }
+
+    /// The width of the longest run a row may not break (a word; each wide character stands
+    /// alone, as rows may break around it).
+    private static func longestWord(_ atoms: [Atom]) -> Int {
+        var longest = 0, run = 0
+        for a in atoms {
+            if a.isSpace || a.breaksBefore { run = 0 }
+            if !a.isSpace { run += a.width }
+            longest = max(longest, run)
+        }
+        return longest
     }
 
     private func tableRows(_ table: TableBlock, prefix: [Span], width: Int, line: Int) -> [PageRow] {
@@ -199,7 +230,16 @@ extension Document {
         }
         // Borders and padding: "│ a │ b │" takes 3 per column plus 1.
         let avail = width - prefixWidth - (3 * columns + 1)
-        while widths.reduce(0, +) > max(avail, columns), let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 1 {
+        // Too wide, the widest column gives a column at a time; first only down to its
+        // longest word, so cells wrap between words while they can.
+        var longestWord = Array(repeating: 1, count: columns)
+        for row in table.rows {
+            for (c, cell) in row.enumerated() { longestWord[c] = max(longestWord[c], Self.longestWord(atoms(cell))) }
+        }
+        while widths.reduce(0, +) > max(avail, columns) {
+            let roomy = widths.indices.filter { widths[$0] > longestWord[$0] }
+            let shrinkable = roomy.isEmpty ? widths.indices.filter { widths[$0] > 1 } : roomy
+            guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
         func border(_ left: String, _ mid: String, _ right: String) -> PageRow {
@@ -211,47 +251,31 @@ extension Document {
         }
         var out = [border("┌", "┬", "┐")]
         for (r, cells) in table.rows.enumerated() {
-            var row = PageRow(line: line)
-            var x = append(prefix, to: &row, x: 0)
-            for c in 0..<columns {
-                row.segments.append(.init(x: x, text: c == 0 ? "│ " : " │ ", style: Style(.border), anchor: nil, width: c == 0 ? 2 : 3))
-                x += c == 0 ? 2 : 3
-                let cell = c < cells.count ? cells[c] : []
-                var spans = cell
+            // Each cell wrapped to its column, as prose is to the page; the row is as tall
+            // as its tallest cell.
+            let wrapped = (0..<columns).map { c -> [[Atom]] in
+                var spans = c < cells.count ? cells[c] : []
                 if r == 0 { spans = spans.map { var s = $0; s.style.flags.insert(.bold); return s } }
-                let fitted = fit(spans, widths[c])
-                let pad = widths[c] - spansWidth(fitted)
-                let align = c < table.alignments.count ? table.alignments[c] : .left
-                let lead = align == .right ? pad : align == .center ? pad / 2 : 0
-                x += lead
-                x = append(fitted, to: &row, x: x)
-                x += pad - lead
+                return breakLines(atoms(spans), first: widths[c], rest: widths[c], verbatim: false)
             }
-            row.segments.append(.init(x: x, text: " │", style: Style(.border), anchor: nil, width: 2))
-            out.append(row)
+            for k in 0..<(wrapped.map(\.count).max() ?? 1) {
+                var row = PageRow(line: line)
+                var x = append(prefix, to: &row, x: 0)
+                for c in 0..<columns {
+                    row.segments.append(.init(x: x, text: c == 0 ? "│ " : " │ ", style: Style(.border), anchor: nil, width: c == 0 ? 2 : 3))
+                    x += c == 0 ? 2 : 3
+                    let text = k < wrapped[c].count ? wrapped[c][k] : []
+                    let pad = widths[c] - text.reduce(0) { $0 + $1.width }
+                    let align = c < table.alignments.count ? table.alignments[c] : .left
+                    let lead = align == .right ? pad : align == .center ? pad / 2 : 0
+                    x = append(text, to: &row, x: x + lead) + pad - lead
+                }
+                row.segments.append(.init(x: x, text: " │", style: Style(.border), anchor: nil, width: 2))
+                out.append(row)
+            }
             if r == 0 && table.rows.count > 1 { out.append(border("├", "┼", "┤")) }
         }
         out.append(border("└", "┴", "┘"))
-        return out
-    }
-
-    /// Spans cut to `limit` columns, ending in `…` when something was cut.
-    private func fit(_ spans: [Span], _ limit: Int) -> [Span] {
-        guard spansWidth(spans) > limit else { return spans }
-        var out: [Span] = []
-        var used = 0
-        var full = false
-        for s in spans where !full {
-            var text = ""
-            for ch in s.text {
-                let w = DisplayWidth.of(ch)
-                if used + w > limit - 1 { full = true; break }
-                text.append(ch)
-                used += w
-            }
-            if !text.isEmpty { out.append(Span(text, s.style, anchor: s.anchor)) }
-        }
-        out.append(Span("…", Style(.dim)))
         return out
     }
 }
