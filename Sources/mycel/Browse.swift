@@ -33,7 +33,10 @@ struct Browse: ParsableCommand {
 
     func run() throws {
         try guarded {
-            guard isatty(0) != 0, isatty(1) != 0 else { throw CLIError(TerminalError.notATerminal.description, status: 2) }
+            guard isatty(0) != 0, isatty(1) != 0 else {
+                let hint = note.flatMap(Mycel.closestCommand).map { "\n(to run the command: mycel \($0) …)" } ?? ""
+                throw CLIError(TerminalError.notATerminal.description + hint, status: 2)
+            }
             installSignalHandlers()
             let config = Config.load()
             Editor.configured = config.editor
@@ -50,6 +53,11 @@ struct Browse: ParsableCommand {
             if let note {
                 do {
                     start = try v.requireNote(note)
+                } catch let error as CLIError {
+                    terminal.stop()
+                    // `mycel serach`: no such note, and perhaps a command mistyped.
+                    guard let command = Mycel.closestCommand(to: note) else { throw error }
+                    throw CLIError(error.message + "\n(to run the command: mycel \(command) …)", status: error.status)
                 } catch {
                     terminal.stop()
                     throw error

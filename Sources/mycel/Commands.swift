@@ -89,7 +89,7 @@ struct Show: ParsableCommand {
     @OptionGroup var options: VaultOptions
     @Argument(help: "The note: a path or file name (like a link), a title or an alias.")
     var note: String
-    @Flag(name: .long, help: "Print the file's properties and body as written.")
+    @Flag(name: .long, help: "Print the file as written, frontmatter included (terminal controls shown as symbols).")
     var raw = false
     @Option(name: .long, help: "Wrap the rendered note to this many columns (default: the terminal's width, 80 when piped).")
     var width: Int?
@@ -105,6 +105,7 @@ struct Show: ParsableCommand {
 
     func run() throws {
         try guarded {
+            if let width, width < 10 { throw CLIError("--width must be at least 10", status: 64) }
             let v = try options.load()
             let n = v.notes[try v.requireNote(note)]
             if options.json {
@@ -121,22 +122,9 @@ struct Show: ParsableCommand {
                 for line in page.lines(colour: stdoutTakesColour) { print(line) }
                 return
             }
-            for p in n.properties { out(render(p, indent: "")) }
-            if let e = n.frontmatterError { out("! invalid frontmatter at line \(e.line): \(e.message)") }
-            if !n.properties.isEmpty || n.frontmatterError != nil { out("") }
-            out(n.body, terminator: n.body.hasSuffix("\n") ? "" : "\n")
-        }
-    }
-
-    private func render(_ p: Property, indent: String) -> String {
-        switch p.value {
-        case .null: return "\(indent)\(p.key):"
-        case let .scalar(s, _): return "\(indent)\(p.key): \(s)"
-        case let .list(items):
-            let flat = items.map { $0.text ?? "…" }
-            return "\(indent)\(p.key): \(flat.joined(separator: ", "))"
-        case let .map(props):
-            return "\(indent)\(p.key):\n" + props.map { render($0, indent: indent + "  ") }.joined(separator: "\n")
+            // The file as written, frontmatter and all (invalid frontmatter too), with only the
+            // terminal controls it may hold made visible; a line end is added if it has none.
+            out(n.text, terminator: n.text.utf8.last == UInt8(ascii: "\n") || n.text.isEmpty ? "" : "\n")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VaultKit
 
 @main
@@ -9,7 +10,8 @@ struct Mycel: ParsableCommand {
         discussion: """
         The vault is --vault, else $MYCEL_VAULT, else the nearest enclosing folder that \
         holds .obsidian/, else the `vault` setting of config.toml, else the current folder. \
-        --vault may come before or after the command. Every command takes --json.
+        --vault may come before or after the command. Every command that prints results \
+        takes --json.
 
         A NOTE argument is resolved like a [[link]] written at the vault root (path or \
         file name, .md optional, case-insensitive), then by title, then by alias.
@@ -37,7 +39,46 @@ extension Mycel {
     /// `mycel --vault ~/notes stats` reads as people mean it: options written before a
     /// command name are moved after it (otherwise `stats` would be taken for a note to open).
     static func main() {
-        main(Self.commandFirst(Array(CommandLine.arguments.dropFirst())))
+        let args = Self.commandFirst(Array(CommandLine.arguments.dropFirst()))
+        // `mycel serach foo` would be read as the browser given two notes to open: a first
+        // word that is no command, followed by more words, is a mistyped command.
+        var words: [String] = []
+        var i = 0
+        while i < args.count {
+            if args[i] == "--" { words += args[(i + 1)...]; break }
+            if args[i] == "--vault" { i += 2; continue }  // its value is no word
+            if !args[i].hasPrefix("-") { words.append(args[i]) }
+            i += 1
+        }
+        if words.count >= 2, let first = args.first, first == words[0], !commandNames.contains(first) {
+            let guess = closestCommand(to: first).map { "; did you mean “\($0)”?" } ?? ""
+            FileHandle.standardError.write(Data("mycel: “\(first)” is not a command\(guess) (mycel --help lists them)\n".utf8))
+            Foundation.exit(64)
+        }
+        main(args)
+    }
+
+    static var commandNames: Set<String> { Set(configuration.subcommands.map { $0._commandName }) }
+
+    /// The command name `word` most likely meant: one at most two edits away (a letter
+    /// added, dropped, changed or two swapped), nil when none is that close.
+    static func closestCommand(to word: String) -> String? {
+        let w = Array(word.lowercased())
+        func distance(_ name: String) -> Int {
+            let n = Array(name)
+            var d = [[Int]](repeating: [Int](repeating: 0, count: n.count + 1), count: w.count + 1)
+            for i in 0...w.count { d[i][0] = i }
+            for j in 0...n.count { d[0][j] = j }
+            for i in stride(from: 1, through: w.count, by: 1) {
+                for j in stride(from: 1, through: n.count, by: 1) {
+                    d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (w[i - 1] == n[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, w[i - 1] == n[j - 2], w[i - 2] == n[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+                }
+            }
+            return d[w.count][n.count]
+        }
+        let ranked = commandNames.map { ($0, distance($0)) }.filter { $0.1 <= 2 && $0.1 < max(2, $0.0.count / 2 + 1) }
+        return ranked.min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }?.0
     }
 
     static func commandFirst(_ args: [String]) -> [String] {

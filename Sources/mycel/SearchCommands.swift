@@ -103,10 +103,11 @@ struct Search: ParsableCommand {
 
 struct Grep: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search the text of every note, like ripgrep: path:line:column: the line.",
+        abstract: "Search the body of every note, like ripgrep: path:line:column: the line.",
         discussion: """
         TEXT is found case-insensitively as written, spaces included (a phrase), in any \
-        script. Notes whose title also contains it come first. Exit status 1 when nothing \
+        script, in the notes' bodies (not their frontmatter: mycel search finds titles and \
+        aliases, mycel tags tags). Notes whose title also contains it come first. Exit status 1 when nothing \
         is found (with --json too, which then prints []), as with ripgrep.
 
         Examples:

@@ -116,7 +116,7 @@ struct CLITests {
         let v = TempVault(["crlf.md": "one\r\ntwo\rthree \u{1B}[2J\r\n"])
         let r = try CLI.run(["show", "crlf", "--raw", "--vault", v.path])
         #expect(r.status == 0)
-        #expect(r.stdout.unicodeScalars.elementsEqual("one\r\ntwo␍three ␛[2J\r\n\n".unicodeScalars), "\(r.stdout.debugDescription)")
+        #expect(r.stdout.unicodeScalars.elementsEqual("one\r\ntwo␍three ␛[2J\r\n".unicodeScalars), "\(r.stdout.debugDescription)")
     }
 
     @Test("stats counts what is on disk")
@@ -228,15 +228,40 @@ struct CLITests {
         #expect(report.stdout.contains("a.md:4:1: error: invalid frontmatter") || report.stdout.contains("a.md:3:"))
     }
 
-    @Test("show --raw prints properties and body; the NOTE argument resolves by alias")
+    @Test("show --raw prints the file as written, invalid frontmatter too; the NOTE argument resolves by alias")
     func show() throws {
         let r = try CLI.sample(["show", "network states", "--raw"])
         #expect(r.status == 0)
-        #expect(r.stdout.hasPrefix("title: Network Nations\n"))
-        #expect(r.stdout.contains("aliases: network nation, digital nations, network states"))
-        #expect(r.stdout.contains("\n# Network Nations\n"))
+        #expect(r.stdout == (try String(contentsOfFile: CLI.vault + "/network-nations.md", encoding: .utf8)))
+        let bad = "---\ntitle: Draft\ncreated: {{date}}\ntags: [a, b]\n---\nBody"
+        let v = TempVault(["t.md": bad])
+        let t = try CLI.run(["show", "t", "--raw", "--vault", v.path])
+        #expect(t.status == 0)
+        #expect(t.stdout == bad + "\n")
         let j = try CLI.sample(["show", "network-nations", "--json"]).json as? [String: Any]
         #expect((j?["properties"] as? [String: Any])?["type"] as? String == "concept")
+    }
+
+    @Test("a mistyped command is named as one, with the command it most likely meant; --width below 10 is refused")
+    func mistypedCommand() throws {
+        let two = try CLI.sample(["serach", "network"])
+        #expect(two.status == 64)
+        #expect(two.stderr.contains("“serach” is not a command; did you mean “search”?"), "\(two.stderr)")
+        #expect(two.stdout.isEmpty)
+        let swapped = try CLI.sample(["bakclinks", "network-nations"])
+        #expect(swapped.stderr.contains("did you mean “backlinks”?"), "\(swapped.stderr)")
+        let far = try CLI.sample(["zzzzzz", "network"])
+        #expect(far.status == 64)
+        #expect(!far.stderr.contains("did you mean"))
+        // One word is a note for the browser to open; in a pipe the browser cannot start,
+        // and says which command the word looks like.
+        let one = try CLI.sample(["serach"])
+        #expect(one.status == 2)
+        #expect(one.stderr.contains("(to run the command: mycel search …)"), "\(one.stderr)")
+        // The vault's folder after --vault is no word of the command line.
+        #expect(try CLI.run(["--vault", CLI.vault, "stats"]).status == 0)
+        #expect(try CLI.sample(["show", "start-here", "--width", "0"]).status == 64)
+        #expect(try CLI.sample(["show", "start-here", "--width", "10"]).status == 0)
     }
 
     @Test("an unknown NOTE is an error on stderr that lists the closest names")
