@@ -164,9 +164,22 @@ public enum View {
         return Rect(x: (state.width - w) / 2, y: max(0, (state.height - 1 - h) / 2), width: w, height: h)
     }
 
+    /// The help box's width: room for the longest keys and description, as the terminal
+    /// allows (what is still too long then ends in `…`).
+    static func helpWidth(_ state: AppState) -> Int {
+        let bindings = state.keyMap.bindings
+        let keys = min(22, bindings.map { DisplayWidth.of($0.keys.map(\.label).joined(separator: " ")) }.max() ?? 0)
+        let text = bindings.map { DisplayWidth.of($0.help + helpContext($0)) }.max() ?? 0
+        return max(64, keys + text + 7)
+    }
+
+    private static func helpContext(_ b: Binding) -> String {
+        b.context == .list ? "  (lists)" : b.context == .note ? "  (note)" : ""
+    }
+
     static func help(_ state: AppState, _ grid: inout Grid) {
         let bindings = state.keyMap.bindings
-        let r = overlayRect(state, width: 64, height: bindings.count + 2)
+        let r = overlayRect(state, width: helpWidth(state), height: bindings.count + 2)
         box(&grid, r, title: "Keys (Esc closes)")
         // Say when keys are above or below the box.
         if state.helpTop > 0 { grid.put(" ↑ more ", x: r.x + r.width - 10, y: r.y, style: Style(.border), maxX: r.x + r.width - 1) }
@@ -179,9 +192,9 @@ public enum View {
         for b in bindings.dropFirst(state.helpTop) {
             guard y < r.y + r.height - 1 else { break }
             let keys = b.keys.map(\.label).joined(separator: " ")
-            grid.put(keys, x: r.x + 2, y: y, style: Style(.statusKey, .bold), maxX: r.x + 2 + keyWidth)
-            let where_ = b.context == .list ? "  (lists)" : b.context == .note ? "  (note)" : ""
-            grid.put(b.help + where_, x: r.x + 4 + keyWidth, y: y, style: Style(.overlay), maxX: r.x + r.width - 1)
+            grid.put(keys, x: r.x + 2, y: y, style: Style(.statusKey, .bold), maxX: r.x + 2 + keyWidth, ellipsis: true)
+            grid.put(b.help + helpContext(b), x: r.x + 4 + keyWidth, y: y, style: Style(.overlay), maxX: r.x + r.width - 1,
+                     ellipsis: true)
             y += 1
         }
     }
@@ -191,7 +204,7 @@ public enum View {
 
     /// Key rows the help box has room for.
     static func helpRows(_ state: AppState) -> Int {
-        max(1, overlayRect(state, width: 64, height: state.keyMap.bindings.count + 2).height - 2)
+        max(1, overlayRect(state, width: helpWidth(state), height: state.keyMap.bindings.count + 2).height - 2)
     }
 
     static func switcherBox(_ state: AppState) -> Rect? {
