@@ -207,6 +207,10 @@ struct Browse: ParsableCommand {
             switch w {
             case let .create(path, _), let .rewrite(path, _, _): reload(&state, changed: [path])
             }
+            // A new note is opened, as following its link now would (Back returns).
+            if case let .create(path, _) = w, let made = state.vault.notes.firstIndex(where: { $0.path == path }) {
+                state.open(made)
+            }
             state.say(done)
         } catch {
             state.say("\(error)")

@@ -342,6 +342,32 @@ import Testing
         #expect(s.overlay == .none)
     }
 
+    @Test("c on an unresolved link's row of the right pane asks to create its note, as c on the link in the note does")
+    func creatingANoteFromTheLinksList() {
+        var s = browser(120, 40)
+        let from = s.vault.index("concepts/stigmergy.md")
+        s.open(from)
+        s.press(.char("b"))
+        let ghost = { (row: ListRow) -> Bool in
+            if case let .link(ref) = row.target, case .ghost = s.vault.link(ref).destination { return true }
+            return false
+        }
+        let row = s.right.rows.firstIndex(where: ghost)!
+        s.right.selected = row
+        s.press(.char("c"))
+        #expect(s.overlay == .confirm(.create(path: "a note that does not exist yet.md", contents: "# a note that does not exist yet\n\n")))
+        s.press(.char("n"))
+        // On a row that is neither, c says what it does.
+        s.right.selected = s.right.rows.firstIndex { if case .note = $0.target { return true } else { return false } }
+        s.press(.char("c"))
+        #expect(s.overlay == .none)
+        #expect(s.message == "c links the selected unlinked mention, or creates the note of the selected unresolved link")
+        // Following the unresolved link says how to make its note.
+        s.right.selected = row
+        s.press(.enter)
+        #expect(s.message?.contains("does not exist yet (unresolved link): c creates it") == true)
+    }
+
     @Test func linkingAnUnlinkedMentionAsksFirst() {
         var s = browser(120, 40)
         let target = s.vault.index("network-nations.md")

@@ -311,6 +311,29 @@ struct TmuxMissing: Error, CustomStringConvertible {
         t.expectVaultUnchanged()
     }
 
+    @Test("c on an unresolved link, then y: the note is written and opened, and Back returns")
+    func creatingANoteOpensIt() throws {
+        let t = try TmuxSession(args: ["stigmergy"])
+        t.wait(for: "concepts/stigmergy.md")
+        // Tab until the status line names the unresolved link (the text mentions it too).
+        let selected = "→ “a note that does not exist yet” does not exist yet"
+        for _ in 0..<12 where !t.screen.contains(selected) {
+            try t.keys("Tab")
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        t.wait(for: selected)
+        try t.keys("c")
+        t.wait(for: "Create a note that does not exist yet.md? y writes it")
+        try t.keys("y")
+        t.wait(for: "created a note that does not exist yet.md")
+        let made = t.vault + "/a note that does not exist yet.md"
+        #expect((try? String(contentsOfFile: made, encoding: .utf8)) == "# a note that does not exist yet\n\n")
+        try t.keys("Escape")
+        t.wait("the new note open") { $0.contains("a note that does not exist yet.md ") && $0.contains("◀1 ▶0") }
+        try t.keys("BSpace")
+        t.wait(for: "concepts/stigmergy.md")
+    }
+
     @Test func hintModeFollowsALabelledLink() throws {
         let t = try TmuxSession()
         t.wait(for: "start-here.md")

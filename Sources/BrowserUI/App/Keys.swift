@@ -117,7 +117,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("]")], action: .toggleRight, context: .global, help: "show or hide the right pane"),
         Binding(keys: [.char("e")], action: .edit, context: .global, help: "edit the note in $VISUAL or $EDITOR, then reload it"),
         Binding(keys: [.char("c")], action: .createNote, context: .note, help: "create the note the selected unresolved link names (asks first)"),
-        Binding(keys: [.char("c")], action: .linkMention, context: .list, help: "turn the selected unlinked mention into a link (asks first)"),
+        Binding(keys: [.char("c")], action: .linkMention, context: .list, help: "link the selected unlinked mention, or create the selected unresolved link's note (asks first)"),
         Binding(keys: [.char("w")], action: .neighbourhood, context: .global, help: "the web around the note: links in and out, shared tags, second ring"),
         Binding(keys: [.char("r")], action: .randomNote, context: .global, help: "open a random note"),
         Binding(keys: [.char("y")], action: .copyPath, context: .global, help: "copy the note's path to the clipboard"),

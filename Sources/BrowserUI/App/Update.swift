@@ -153,7 +153,7 @@ extension AppState {
                 open(t)
                 message = "opened through the alias “\(link.path)”"
             } else {
-                message = "“\(link.path)” does not exist yet (unresolved link)"
+                message = "“\(link.path)” does not exist yet (unresolved link): c creates it"
             }
         }
     }
@@ -338,19 +338,7 @@ extension AppState {
                 message = "c creates the note an unresolved link names: select one with Tab"
                 return
             }
-            let link = vault.link(ref)
-            guard case .ghost = link.destination, link.aliasOf == nil else {
-                message = "this link already leads somewhere"
-                return
-            }
-            var path = link.path
-            if !path.lowercased().hasSuffix(".md") { path += ".md" }
-            guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
-                message = "mycel creates notes inside the vault only"
-                return
-            }
-            let name = String(path.split(separator: "/").last ?? "").dropLast(3)
-            overlay = .confirm(.create(path: path, contents: "# \(name)\n\n"))
+            askToCreate(ref)
             return
         case .follow:
             guard let s = v.selected else { message = "no link selected: Tab selects the next one"; return }
@@ -361,6 +349,23 @@ extension AppState {
             return
         }
         view = v
+    }
+
+    /// Asks to create the note an unresolved link names (`c`), in the vault only.
+    mutating func askToCreate(_ ref: LinkRef) {
+        let link = vault.link(ref)
+        guard case .ghost = link.destination, link.aliasOf == nil else {
+            message = "this link already leads somewhere"
+            return
+        }
+        var path = link.path
+        if !path.lowercased().hasSuffix(".md") { path += ".md" }
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            message = "mycel creates notes inside the vault only"
+            return
+        }
+        let name = String(path.split(separator: "/").last ?? "").dropLast(3)
+        overlay = .confirm(.create(path: path, contents: "# \(name)\n\n"))
     }
 
     // MARK: Lists
@@ -400,8 +405,13 @@ extension AppState {
             activate(list.rows[s].target)
             return
         case .linkMention:
+            // `c` on a row: an unlinked mention becomes a link; an unresolved link's note is made.
+            if let s = list.selected, case let .link(ref) = list.rows[s].target, case .ghost = vault.link(ref).destination {
+                askToCreate(ref)
+                return
+            }
             guard let s = list.selected, case let .mention(m) = list.rows[s].target, let v = view else {
-                message = "c links an unlinked mention: select one in the right pane"
+                message = "c links the selected unlinked mention, or creates the note of the selected unresolved link"
                 return
             }
             if let w = mentionLink(m, to: v.note) { overlay = .confirm(w) }
