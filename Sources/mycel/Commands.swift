@@ -321,7 +321,9 @@ struct Tags: ParsableCommand {
             }
             guard let node = v.tagTree.find(tag) else {
                 var close: [String] = []
-                v.tagTree.walk { n, _ in if n.path.folded.contains(tag.folded.trimmingCharacters(in: ["#"])) { close.append(n.path) } }
+                // Close spellings are listed, accents and case aside (`cafe` names `café`).
+                let wanted = tag.trimmingCharacters(in: ["#"]).searchFolded
+                v.tagTree.walk { n, _ in if n.path.searchFolded.contains(wanted) { close.append(n.path) } }
                 throw CLIError("no tag \"\(tag)\"" + (close.isEmpty ? "" : "\ntags containing it:\n" + close.prefix(8).map { "  #\($0)" }.joined(separator: "\n")))
             }
             let entries = node.allNotes.map { i in

@@ -61,6 +61,25 @@ struct NameSearchTests {
         #expect(search("#physics").total == 1)
     }
 
+    @Test("#tag terms ignore accents and case as other terms do: #cafe finds #café, written composed or not")
+    func tagTermsIgnoreAccents() {
+        let v = vault([
+            "a.md": "#café here",
+            "b.md": "#cafe\u{301}/crème there",
+            "c.md": "#Ärger",
+            "d.md": "#tea",
+        ])
+        let searcher = NameSearcher(NameIndex(v))
+        func paths(_ q: String) -> [String] { searcher.search(q, limit: 10)!.matches.map { v.notes[$0.note].path }.sorted() }
+        #expect(paths("#cafe") == ["a.md", "b.md"])
+        #expect(paths("#CAFÉ") == ["a.md", "b.md"])
+        #expect(paths("#creme") == ["b.md"])
+        #expect(paths("#arger") == ["c.md"])
+        #expect(paths("!#cafe") == ["c.md", "d.md"])
+        #expect("Crème Brûlée e\u{301}".searchFolded == "creme brulee e")
+        #expect("菌糸 ΣΑ".searchFolded == "菌糸 σα")
+    }
+
     @Test("a query of tags alone lists its notes by title, as the empty query does, not by the length of their names")
     func tagOnlyOrder() {
         let v = vault([
@@ -177,11 +196,11 @@ struct NameSearchTests {
                       "#x", "!nations", "!#x n", "!#z", "#z !#x"] {
             for limit in [1, 5, 50] {
                 let terms = QueryParser.parse(query)
-                let tags = terms.filter { $0.kind == .tag && !$0.inverse }.map { $0.text.folded }
-                let excluded = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.folded }
+                let tags = terms.filter { $0.kind == .tag && !$0.inverse }.map { $0.text.searchFolded }
+                let excluded = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.searchFolded }
                 var reference: [(score: Int32, length: Int, note: Int)] = []
                 for (i, n) in big.notes.enumerated() {
-                    func has(_ t: String) -> Bool { n.tags.contains { $0.folded.hasPrefix(t) || $0.folded.contains("/" + t) } }
+                    func has(_ t: String) -> Bool { n.tags.contains { $0.searchFolded.hasPrefix(t) || $0.searchFolded.contains("/" + t) } }
                     if !tags.allSatisfy(has) || excluded.contains(where: has) { continue }
                     var names = [n.title, n.name, n.path] + n.aliases
                     var seen = Set<String>()

@@ -42,7 +42,7 @@ public final class NameIndex: Sendable {
     let lower8: [UInt8]
     let cased8: [UInt8]
     let bonus: [Int8]
-    /// Lower-cased tags of each note, for `#tag` terms.
+    /// Each note's tags lower-cased and without accents (`searchFolded`), for `#tag` terms.
     let noteTags: [[String]]
     /// Notes in the empty query's order (`listedBefore`): by title, folded.
     let byTitle: [Int32]
@@ -224,8 +224,8 @@ public final class NameSearcher {
         let terms = QueryParser.parse(query)
         let positive = terms.filter { !$0.inverse && $0.kind != .tag }
         let inverse = terms.filter { $0.inverse && $0.kind != .tag }
-        let tags = terms.filter { $0.kind == .tag && !$0.inverse }.map { $0.text.folded }
-        let excludedTags = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.folded }
+        let tags = terms.filter { $0.kind == .tag && !$0.inverse }.map { $0.text.searchFolded }
+        let excludedTags = terms.filter { $0.kind == .tag && $0.inverse }.map { $0.text.searchFolded }
         if terms.isEmpty {
             let all = index.byTitle
             return NameSearchResult(query: query, matches: all.prefix(limit).map(listing), total: all.count, matched: all,
@@ -973,7 +973,7 @@ struct IndexPart: Sendable {
             noteInfo.append(NoteInfo(first: Int32(firstField), end: Int32(fields.count), mask: noteMask))
             shortest.append(UInt16(clamping: short == Int.max ? 0 : short))
             noteStarts.append(notePlaces)
-            noteTags.append(n.tags.map(\.folded))
+            noteTags.append(n.tags.map(\.searchFolded))
         }
         listOrder = displayField.withUnsafeBufferPointer { display in
             fields.withUnsafeBufferPointer { fields in

@@ -178,6 +178,21 @@ public enum Scoring {
 
 /// Folding for matching: lower case (unless smart case asks otherwise) and accents removed,
 /// one scalar for one scalar so positions map back to the text.
+extension String {
+    /// The text as the finder compares it: lower case, accents dropped (`Café` → `cafe`,
+    /// a decomposed `e\u{301}` too), other scripts as they are. For `#tag` terms, so that
+    /// `#cafe` finds `#café` as `cafe` finds `Café`.
+    public var searchFolded: String {
+        var out = String.UnicodeScalarView()
+        for u in folded.unicodeScalars {
+            // Combining diacritical marks (a decomposed accent) are dropped.
+            if (0x300...0x36F).contains(u.value) { continue }
+            out.append(Unicode.Scalar(Fold.lower(u.value)) ?? u)
+        }
+        return String(out)
+    }
+}
+
 enum Fold {
     /// Latin letters with diacritics (U+00C0–U+024F) to their base letter; 0 where none.
     private static let latin: [UInt32] = {
