@@ -342,7 +342,9 @@ struct Check: ParsableCommand {
         Each problem is printed as path:line:column: severity: message [kind]. Kinds: \
         \(Diagnostic.Kind.allCases.map(\.rawValue).joined(separator: ", ")).
         The exit status is 0 when nothing is found and 1 otherwise, so check can gate a \
-        commit hook or a CI job.
+        commit hook or a CI job. Notes in the templates folder Obsidian's settings name \
+        (the Templates or Templater plugin's) are not checked unless --templates is given: \
+        their placeholders ({{date}}) and links to notes not made yet are meant.
 
         Examples:
           mycel check
@@ -350,11 +352,15 @@ struct Check: ParsableCommand {
         """)
 
     @OptionGroup var options: VaultOptions
+    @Flag(name: .long, help: "Check the notes of the templates folder too.")
+    var templates = false
 
     func run() throws {
         try guarded {
             let v = try options.load()
-            let ds = v.diagnostics
+            let folders = templates ? [] : ObsidianSettings.templateFolders(root: v.root)
+            let ds = v.diagnostics.filter { !ObsidianSettings.isInside($0.path, folders) }
+            let skipped = folders.isEmpty ? 0 : v.notes.filter { ObsidianSettings.isInside($0.path, folders) }.count
             if options.json {
                 try printJSON(ds)
             } else {
@@ -369,6 +375,10 @@ struct Check: ParsableCommand {
                 text += ds.isEmpty
                     ? "no problems in \(v.notes.count) notes\n"
                     : "\(ds.count) problem\(ds.count == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s"), \(ds.count - errors) warning\(ds.count - errors == 1 ? "" : "s")) in \(files) file\(files == 1 ? "" : "s") of \(v.notes.count) notes\n"
+                if skipped > 0 {
+                    let names = folders.map { "\($0)/" }.joined(separator: ", ")
+                    text += "\(skipped) note\(skipped == 1 ? "" : "s") in the templates folder (\(names)) not checked (--templates checks them)\n"
+                }
                 out(text, terminator: "")
             }
             if !ds.isEmpty { throw ExitCode(1) }

@@ -242,6 +242,32 @@ struct CLITests {
         #expect((j?["properties"] as? [String: Any])?["type"] as? String == "concept")
     }
 
+    @Test("check leaves out the notes of the templates folders Obsidian's settings name, and says so; --templates checks them")
+    func checkSkipsTemplates() throws {
+        let v = TempVault([
+            ".obsidian/templates.json": #"{"folder": "/Templates/"}"#,
+            ".obsidian/plugins/templater-obsidian/data.json": #"{"templates_folder": "Meta/Templater"}"#,
+            "Templates/Book.md": "---\ncreated: {{date}}\n---\n[[Books]]",
+            "Meta/Templater/Day.md": "[[<% tp.date.now() %>]]",
+            "Meta/notes.md": "[[nowhere]]",
+            "Templates2/x.md": "[[not a template either]]",
+        ])
+        let r = try CLI.run(["check", "--vault", v.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("Meta/notes.md:1:1: error: [[nowhere]] resolves to nothing"))
+        #expect(r.stdout.contains("Templates2/x.md:1:1"))
+        #expect(!r.stdout.contains("Templates/Book.md") && !r.stdout.contains("Meta/Templater/Day.md"))
+        #expect(r.stdout.contains("2 notes in the templates folder (Templates/, Meta/Templater/) not checked (--templates checks them)"))
+        let json = try CLI.run(["check", "--json", "--vault", v.path]).json as? [[String: Any]]
+        #expect(Set(json?.compactMap { $0["path"] as? String } ?? []) == ["Meta/notes.md", "Templates2/x.md"])
+        let all = try CLI.run(["check", "--templates", "--vault", v.path])
+        #expect(all.stdout.contains("Templates/Book.md:2:") && all.stdout.contains("Meta/Templater/Day.md:1:1"))
+        #expect(!all.stdout.contains("not checked"))
+        // Settings that are not JSON, or name no folder, change nothing.
+        let odd = TempVault([".obsidian/templates.json": "{not json", "Templates/t.md": "[[x]]"])
+        #expect(try CLI.run(["check", "--vault", odd.path]).stdout.contains("Templates/t.md:1:1"))
+    }
+
     @Test("a mistyped command is named as one, with the command it most likely meant; --width below 10 is refused")
     func mistypedCommand() throws {
         let two = try CLI.sample(["serach", "network"])
