@@ -368,6 +368,38 @@ import Testing
         #expect(s.message?.contains("does not exist yet (unresolved link): c creates it") == true)
     }
 
+    @Test("Enter in the switcher on a name no note has asks to create that note; search syntax and paths out of the vault are not names")
+    func theSwitcherCreatesANote() {
+        var s = browser(120, 40)
+        s.press(.char("o"))
+        s.type("brand new idea")
+        s.settle()
+        #expect(s.screen.contains("Enter creates “brand new idea.md”"))
+        s.press(.enter)
+        #expect(s.overlay == .confirm(.create(path: "brand new idea.md", contents: "# brand new idea\n\n")))
+        s.press(.char("n"))
+        var matched: [String] = []
+        for (query, path) in [("projects/garden/zqx bed", "projects/garden/zqx bed.md"), ("Zqx.MD", "Zqx.MD"),
+                              ("#nosuchtag", nil), ("zqx !network", nil), ("'zzz", nil), ("zzz$", nil), ("../outside", nil),
+                              ("/abs", nil), ("a//b", nil), (".hidden", nil)] as [(String, String?)] {
+            s.press(.char("o"))
+            s.press(.ctrl("u"))
+            s.type(query)
+            s.settle()
+            if s.switcher.result?.total != 0 { matched.append(query); s.press(.escape); continue }
+            #expect(s.switcherNewNote == path, "\(query)")
+            s.press(.enter)
+            if let path {
+                #expect(s.overlay == .confirm(.create(path: path, contents: "# \(path.dropLast(3))\n\n".replacingOccurrences(of: "projects/garden/", with: ""))), "\(query)")
+                s.press(.char("n"))
+            } else {
+                #expect(s.overlay == .switcher, "\(query)")
+                s.press(.escape)
+            }
+        }
+        #expect(matched.isEmpty, "these match a note: \(matched)")
+    }
+
     @Test func linkingAnUnlinkedMentionAsksFirst() {
         var s = browser(120, 40)
         let target = s.vault.index("network-nations.md")

@@ -665,6 +665,10 @@ extension AppState {
                 overlay = .none
                 focus = .note
                 open(r.matches[switcher.selected].note)
+            } else if switcher.result?.total == 0, let path = switcherNewNote {
+                // Nothing has the name: the note can be made (after asking), as in Obsidian.
+                let name = String(path.split(separator: "/").last ?? "").dropLast(3)
+                overlay = .confirm(.create(path: path, contents: "# \(name)\n\n"))
             }
         case .down, .ctrl("n"), .tab: switcher.selected = min(switcher.selected + 1, max(0, (switcher.result?.matches.count ?? 1) - 1))
         case .up, .ctrl("p"), .backTab: switcher.selected = max(0, switcher.selected - 1)
@@ -682,6 +686,20 @@ extension AppState {
         }
         if switcher.selected < switcher.top { switcher.top = switcher.selected }
         if switcher.selected >= switcher.top + rows { switcher.top = switcher.selected - rows + 1 }
+    }
+
+    /// The note Enter offers to create when the switcher's query matches nothing: the query
+    /// as a vault-relative path with `.md`, when it is a plain name (no search syntax, nothing
+    /// above the vault, no control characters); nil otherwise.
+    var switcherNewNote: String? {
+        let query = switcher.query.trimmingSpaces
+        guard !query.isEmpty, !query.hasPrefix("/"), !query.unicodeScalars.contains(where: \.isTerminalControl) else { return nil }
+        let syntax = query.split(separator: " ").contains { w in
+            w.first.map { "'^!#".contains($0) } == true || w.hasSuffix("$") || w.hasPrefix("\\")
+        }
+        let parts = query.split(separator: "/", omittingEmptySubsequences: false)
+        guard !syntax, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.hasPrefix(".") }) else { return nil }
+        return query.lowercased().hasSuffix(".md") ? query : query + ".md"
     }
 
     /// Result rows the switcher box shows.

@@ -232,7 +232,11 @@ public enum View {
         if result.matches.isEmpty {
             let capital = s.query.contains { $0.isUppercase }
             grid.put(capital ? "no note matches (a capital letter makes the search match case)" : "no note matches",
-                     x: r.x + 2, y: first, style: Style(.dim), maxX: maxX)
+                     x: r.x + 2, y: first, style: Style(.dim), maxX: maxX, ellipsis: true)
+            if let path = state.switcherNewNote, first + 1 < r.y + r.height - 1 {
+                grid.put("Enter creates “\(Sanitize.line(path))”", x: r.x + 2, y: first + 1, style: Style(.hint), maxX: maxX,
+                         ellipsis: true)
+            }
         }
         var y = first
         for i in s.top..<result.matches.count {
