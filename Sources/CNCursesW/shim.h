@@ -15,6 +15,10 @@
 #include <ncursesw/curses.h>
 
 static inline WINDOW *mycel_stdscr(void) { return stdscr; }
+static inline int mycel_lines(void) { return LINES; }
+static inline int mycel_cols(void) { return COLS; }
+static inline int mycel_colors(void) { return COLORS; }
+static inline int mycel_color_pairs(void) { return COLOR_PAIRS; }
 
 /// Whether the current terminal can move the cursor to a row and column (terminfo's `cup`):
 /// without it (TERM=dumb, say) a full screen cannot be drawn.
@@ -22,10 +26,6 @@ static inline int mycel_can_address_cursor(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;
 }
-static inline int mycel_lines(void) { return LINES; }
-static inline int mycel_cols(void) { return COLS; }
-static inline int mycel_colors(void) { return COLORS; }
-static inline int mycel_color_pairs(void) { return COLOR_PAIRS; }
 
 static inline attr_t mycel_a_normal(void) { return A_NORMAL; }
 static inline attr_t mycel_a_bold(void) { return A_BOLD; }

@@ -176,8 +176,6 @@ public enum Scoring {
     }
 }
 
-/// Folding for matching: lower case (unless smart case asks otherwise) and accents removed,
-/// one scalar for one scalar so positions map back to the text.
 extension String {
     /// The text as the finder compares it: lower case, accents dropped (`Café` → `cafe`,
     /// a decomposed `e\u{301}` too), other scripts as they are. For `#tag` terms, so that
@@ -193,6 +191,8 @@ extension String {
     }
 }
 
+/// Folding for matching: lower case (unless smart case asks otherwise) and accents removed,
+/// one scalar for one scalar so positions map back to the text.
 enum Fold {
     /// Latin letters with diacritics (U+00C0–U+024F) to their base letter; 0 where none.
     private static let latin: [UInt32] = {
