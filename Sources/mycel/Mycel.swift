@@ -50,7 +50,7 @@ extension Mycel {
             if !args[i].hasPrefix("-") { words.append(args[i]) }
             i += 1
         }
-        if words.count >= 2, let first = args.first, first == words[0], !commandNames.contains(first) {
+        if words.count >= 2, let first = args.first, first == words[0], !commandNames.contains(first), first != "help" {
             let guess = closestCommand(to: first).map { "; did you mean “\($0)”?" } ?? ""
             FileHandle.standardError.write(Data("mycel: “\(first)” is not a command\(guess) (mycel --help lists them)\n".utf8))
             Foundation.exit(64)

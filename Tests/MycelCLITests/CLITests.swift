@@ -284,8 +284,12 @@ struct CLITests {
         let one = try CLI.sample(["serach"])
         #expect(one.status == 2)
         #expect(one.stderr.contains("(to run the command: mycel search …)"), "\(one.stderr)")
-        // The vault's folder after --vault is no word of the command line.
+        // The vault's folder after --vault is no word of the command line, and
+        // `mycel help COMMAND` is the parser's own.
         #expect(try CLI.run(["--vault", CLI.vault, "stats"]).status == 0)
+        let help = try CLI.run(["help", "graph"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: mycel graph"), "\(help.stdout)")
         #expect(try CLI.sample(["show", "start-here", "--width", "0"]).status == 64)
         #expect(try CLI.sample(["show", "start-here", "--width", "10"]).status == 0)
     }
