@@ -43,6 +43,18 @@ import Testing
         #expect(drawn("abc", x: 6) == ("", 6))
     }
 
+    @Test("on a narrow screen the status line keeps the position and cuts the path with …; a message still takes the line")
+    func narrowStatusLine() {
+        var s = browser(50, 10)
+        s.open(s.vault.index("projects/mycel/design/parser-edge-cases.md"))
+        let status = s.screen.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(status.hasPrefix(" projects/mycel/design/p… "), "\(status)")
+        #expect(status.contains("? help"))
+        s.say("a message long enough to need the whole width of the line here")
+        let message = s.screen.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(message.contains("a message long enough to need the whole width"), "\(message)")
+    }
+
     @Test func drawingOutsideTheGridIsIgnored() {
         var g = Grid(width: 5, height: 2)
         g.restyle(x: 50, y: 0, width: -3) { $0.role = .match }

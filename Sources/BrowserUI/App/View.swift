@@ -109,9 +109,11 @@ public enum View {
             left = " " + state.vault.root
             style = Style(.status)
         }
+        // A message takes the whole line when it needs it; a path gives way to the position
+        // down to 12 columns, ending in `…`.
         let rightWidth = DisplayWidth.of(right)
-        let fits = DisplayWidth.of(left) + rightWidth + 2 <= r.width
-        grid.put(Sanitize.line(left), x: r.x, y: r.y, style: style, maxX: fits ? r.x + r.width - rightWidth - 1 : r.x + r.width,
+        let fits = (state.message == nil ? min(12, DisplayWidth.of(left)) : DisplayWidth.of(left)) + rightWidth + 2 <= r.width
+        grid.put(Sanitize.line(left), x: r.x, y: r.y, style: style, maxX: fits ? r.x + r.width - rightWidth - 2 : r.x + r.width,
                  ellipsis: true)
         if fits { grid.put(right, x: r.x + r.width - rightWidth - 1, y: r.y, style: Style(.statusKey)) }
     }
