@@ -120,6 +120,26 @@ import VaultGenerator
         #expect(lines.contains("[image: picture.png]"))
     }
 
+    @Test("a size after | is no caption (![[p.png|200]], ![250](url), ![alt|100x80](url)); a callout titled by its kind says it once")
+    func imageSizesAndCalloutTitles() {
+        let v = Vault.make(notes: ["n.md": """
+            ![[p.png|200]] ![[p.png|100x80]] ![[p.png|a caption]] ![[p.png|12a]]
+
+            ![250](https://example.org/pics/Engelbart.jpg) ![alt text|100x20](https://example.org/a.png) ![](https://example.org/b.png)
+
+            > [!tip] Tip
+            > one
+
+            > [!note]- Careful now
+            > two
+            """], attachments: ["p.png"])
+        let lines = rendered(v, "n.md", width: 100)
+        #expect(lines.contains("[image: p.png] [image: p.png] [image: a caption] [image: 12a]"), "\(lines)")
+        #expect(lines.contains("[image: Engelbart.jpg] [image: alt text] [image: b.png]"), "\(lines)")
+        #expect(lines.contains("▌ Tip"))
+        #expect(lines.contains("▌ Note: Careful now"))
+    }
+
     @Test func embedsStopAtCyclesAndDepth() {
         let v = vault(["a.md": "![[b]]", "b.md": "![[a]]"])
         let lines = rendered(v, "a.md")

@@ -416,7 +416,11 @@ private struct State {
                     if inTitle { titleSpans += spans } else { bodySpans += spans }
                     sibling = cmark_node_next(s)
                 }
-                if !titleSpans.isEmpty { head += [Span(": ", Style(role, .bold))] + titleSpans }
+                // `> [!tip] Tip` says its kind once.
+                let shownTitle = titleSpans.map(\.text).joined()
+                if !titleSpans.isEmpty, shownTitle.trimming(" ").lowercased() != kind.lowercased() {
+                    head += [Span(": ", Style(role, .bold))] + titleSpans
+                }
                 doc.lines.append(DocLine(prefix: first + [bar], continuation: rest + [bar], spans: head, sourceLine: line(node)))
                 if !bodySpans.isEmpty {
                     paragraph(bodySpans, &doc, first: rest + [bar], rest: rest + [bar], line: line(p))
@@ -584,8 +588,12 @@ private struct State {
             let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
             let a = doc.anchors.count
             doc.anchors.append(.external(url))
-            let alt = inlines(node, &doc, style).map(\.text).joined()
-            return [Span("[image: \(alt.isEmpty ? url : alt)]", Style(.embed), anchor: a)]
+            var alt = inlines(node, &doc, style).map(\.text).joined()
+            // `![250](url)` and `![caption|100x80](url)` size the image: the size is no caption.
+            if let bar = alt.lastIndex(of: "|"), isImageSize(alt[alt.index(after: bar)...]) { alt = String(alt[..<bar]) }
+            if isImageSize(alt) { alt = "" }
+            let file = url.split(separator: "/").last.map(String.init) ?? url
+            return [Span("[image: \(alt.isEmpty ? file : alt)]", Style(.embed), anchor: a)]
         case "html_inline":
             let text = literal(node)
             if text.hasPrefix("<!--") { return [] }
@@ -665,9 +673,19 @@ private struct State {
         var label = Renderer.label(of: link)
         if link.isEmbed {
             if case let .note(t) = link.destination { label = "⧉ " + vault.notes[t].title + (link.subpath.isEmpty ? "" : " › " + link.subpath.joined(separator: " › ")) }
-            else { label = "[" + embedKind(link.path) + ": " + label + "]" }
+            else {
+                // `![[photo.jpg|200]]` gives the image a size, not a caption: the file is named.
+                if let d = link.display, isImageSize(d) { label = link.path }
+                label = "[" + embedKind(link.path) + ": " + label + "]"
+            }
         }
         return Span(label, Renderer.style(of: link), anchor: a)
+    }
+
+    /// Whether an embed's text after `|` is a size (`200`, `100x145`), as Obsidian reads it.
+    func isImageSize(_ text: some StringProtocol) -> Bool {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= "0" && $0 <= "9" } }
     }
 
     func embedKind(_ path: String) -> String {
