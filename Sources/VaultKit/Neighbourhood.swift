@@ -19,6 +19,9 @@ public struct Neighbourhood: Sendable, Equatable {
     /// Notes linked to or from the first ring (not in it), by how many first-ring notes
     /// lead to them. Empty at depth 1.
     public let secondRing: [Neighbour]
+    /// How many notes each group had before it was cut to the limit, in the order above
+    /// (inbound, outbound, sharing tags, second ring).
+    public let totals: [Int]
 
     /// Every note of the first ring.
     public var firstRing: Set<Int> { Set((inbound + outbound + sharingTags).map(\.note)) }
@@ -67,7 +70,9 @@ extension Vault {
                 for r in reached where r != index && !first.contains(r) { second[r, default: 0] += 1 }
             }
         }
+        let groups = [inbound, outbound, sharing, second]
         return Neighbourhood(centre: index, inbound: ranked(inbound), outbound: ranked(outbound),
-                             sharingTags: ranked(sharing), secondRing: ranked(second))
+                             sharingTags: ranked(sharing), secondRing: ranked(second),
+                             totals: groups.map { $0.keys.filter { $0 != index }.count })
     }
 }

@@ -32,6 +32,12 @@ struct Graph: ParsableCommand {
         var linkedFromHere: [Entry]
         var sharesTags: [Entry]
         var secondRing: [Entry]
+        /// How many notes each group has in all (the lists keep the strongest `--limit`).
+        var totals: Totals
+    }
+
+    struct Totals: Codable {
+        var linksHere, linkedFromHere, sharesTags, secondRing: Int
     }
 
     func validate() throws {
@@ -50,7 +56,9 @@ struct Graph: ParsableCommand {
             if options.json {
                 return try printJSON(Output(note: v.notes[index].path, linksHere: entries(n.inbound),
                                             linkedFromHere: entries(n.outbound), sharesTags: entries(n.sharingTags),
-                                            secondRing: entries(n.secondRing)))
+                                            secondRing: entries(n.secondRing),
+                                            totals: Totals(linksHere: n.totals[0], linkedFromHere: n.totals[1],
+                                                           sharesTags: n.totals[2], secondRing: n.totals[3])))
             }
             if dot { return out(Self.dot(v, n)) }
             out("\(v.notes[index].title)  (\(v.notes[index].path))")
@@ -58,8 +66,9 @@ struct Graph: ParsableCommand {
                 ("links here", n.inbound, "link"), ("linked from here", n.outbound, "link"),
                 ("shares tags", n.sharingTags, "tag"), ("second ring", n.secondRing, "path"),
             ]
-            for (name, xs, unit) in groups where !(name == "second ring" && depth < 2) {
-                out("\n\(name) (\(xs.count)):")
+            for ((name, xs, unit), total) in zip(groups, n.totals) where !(name == "second ring" && depth < 2) {
+                // A group cut by --limit says how many there are in all.
+                out("\n\(name) (\(total > xs.count ? "\(xs.count) of \(total), the strongest; --limit shows more" : "\(xs.count)")):")
                 if xs.isEmpty { out("  none") }
                 for x in xs {
                     out("  \(v.notes[x.note].title)  \(v.notes[x.note].path)  ×\(x.weight) \(unit)\(x.weight == 1 ? "" : "s")")

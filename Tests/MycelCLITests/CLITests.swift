@@ -150,6 +150,12 @@ struct CLITests {
         let json = try CLI.sample(["graph", "network-nations", "--json", "--depth", "1"]).json as? [String: Any]
         #expect((json?["linksHere"] as? [Any])?.isEmpty == false)
         #expect((json?["secondRing"] as? [Any])?.isEmpty == true)
+        // A group cut by --limit says how many there are in all, in the text and the JSON.
+        let all = (json?["linksHere"] as? [Any])?.count ?? 0
+        let cut = try CLI.sample(["graph", "network-nations", "--limit", "1"])
+        #expect(cut.stdout.contains("links here (1 of \(all), the strongest; --limit shows more):"), "\(cut.stdout)")
+        let cutJSON = try CLI.sample(["graph", "network-nations", "--limit", "1", "--json"]).json as? [String: Any]
+        #expect((cutJSON?["totals"] as? [String: Any])?["linksHere"] as? Int == all)
         let dot = try CLI.sample(["graph", "network-nations", "--dot"]).stdout
         #expect(dot.hasPrefix("digraph mycel {"))
         #expect(dot.contains("\"network-nations.md\" [label=\"Network Nations\", style=bold];"))

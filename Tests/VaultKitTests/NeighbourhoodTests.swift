@@ -32,6 +32,9 @@ import Testing
         let n = v.neighbourhood(of: v.index("hub.md"), depth: 1, limit: 1)
         #expect(n.secondRing.isEmpty)
         #expect(n.inbound.count == 1 && n.outbound.count == 1)
+        // What the limit cut is still counted.
+        #expect(n.totals == [3, 3, 1, 0])
+        #expect(v.neighbourhood(of: v.index("hub.md")).totals == [3, 3, 1, 1])
     }
 
     @Test func theFirstRingMatchesBacklinksOnTheSampleVault() throws {

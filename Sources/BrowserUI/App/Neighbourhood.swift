@@ -12,9 +12,11 @@ extension AppState {
             ("Links here", n.inbound, "×"), ("Linked from here", n.outbound, "×"),
             ("Shares tags", n.sharingTags, "tags "), ("Second ring", n.secondRing, "via "),
         ]
-        for (name, members, unit) in groups {
+        for ((name, members, unit), total) in zip(groups, n.totals) {
             if !rows.isEmpty { rows.append(ListRow([[]], .none)) }
-            rows.append(ListRow([[Span("\(name) (\(members.count))", Style(.paneTitle, .bold))]], .none))
+            // A group cut to its strongest says how many there are in all.
+            let count = total > members.count ? "\(members.count) of \(total)" : "\(members.count)"
+            rows.append(ListRow([[Span("\(name) (\(count))", Style(.paneTitle, .bold))]], .none))
             if members.isEmpty { rows.append(ListRow([[Span("  none", Style(.dim))]], .none)) }
             for m in members {
                 rows.append(ListRow([[Span(vault.notes[m.note].title, .plain), Span("  \(unit)\(m.weight)", Style(.dim))]],
