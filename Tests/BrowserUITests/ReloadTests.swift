@@ -26,6 +26,38 @@ import Testing
         #expect(s.switcher.result?.matches.contains { s.vault.notes[$0.note].path == "c.md" } == true)
     }
 
+    @Test("a new snapshot keeps the switcher open with what was typed, and a text search or a tag's notes in the left pane, searched again")
+    func aNewSnapshotKeepsWhatIsOpen() {
+        let before = vault(["a.md": "garden #plants", "b.md": "garden too", "stigmergy.md": "x"])
+        var s = AppState(vault: before, width: 100, height: 30)
+        s.open(before.index("a.md"))
+        s.press(.char("o"))
+        s.type("sti")
+        s.settle()
+        let after = vault(["a.md": "garden #plants", "b.md": "garden too", "stigmergy.md": "x", "stiff.md": "garden [[stigmergy]] #plants"])
+        s.replace(vault: after)
+        #expect(s.overlay == .switcher)
+        #expect(s.switcher.query == "sti")
+        s.settle()
+        #expect(s.switcher.result?.matches.contains { s.vault.notes[$0.note].path == "stiff.md" } == true)
+        s.press(.escape)
+        // The text search of every note, its second row selected.
+        s.searchVault("garden")
+        s.left.selected = 1
+        s.replace(vault: vault(["a.md": "garden #plants", "b.md": "garden too", "c.md": "garden three"]))
+        #expect(s.leftMode == .results)
+        #expect(s.left.title == "“garden”: 3 lines")
+        #expect(s.left.selected == 1)
+        #expect(s.focus == .left)
+        // A tag's notes.
+        s.activate(.tag("plants"))
+        s.replace(vault: vault(["a.md": "garden #plants", "d.md": "#plants"]))
+        #expect(s.left.title == "#plants (2)")
+        // A tag that is gone gives way to the note list.
+        s.replace(vault: vault(["a.md": "garden"]))
+        #expect(s.leftMode == .notes)
+    }
+
     @Test func aDeletedOpenNoteSaysSo() {
         let before = vault(["a.md": "a", "start here.md": "[[a]]"])
         var s = AppState(vault: before, width: 80, height: 20)

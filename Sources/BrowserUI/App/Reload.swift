@@ -25,9 +25,13 @@ extension AppState {
         mentionCache = [:]
         mentionsDue = nil
         nameIndex = Deferred { NameIndex(newVault) }
+        // The switcher stays open with what was typed, searched again in the new snapshot.
+        let typed = switcher.query
         switcher = Switcher()
+        switcher.query = typed
+        if overlay == .switcher { switcher.pending = .fresh }
         hints = []
-        if overlay == .hints || overlay == .switcher { overlay = .none }
+        if overlay == .hints { overlay = .none }
         markedRow = nil
         let selected = view?.selected
         if let (p, _) = here {
@@ -38,10 +42,27 @@ extension AppState {
             view = nil
             if let s = AppState.startNote(in: newVault) { open(s, record: false) }
         }
+        let (keptFocus, keptRow, keptTop) = (focus, left.selected, left.top)
         switch leftMode {
         case .notes: left = noteList(selecting: view?.note)
         case .tags: left = tagList(selecting: lastTag)
-        case .results: leftMode = .notes; left = noteList(selecting: view?.note)
+        case .results:
+            // A search of the notes' text, or a tag's notes, is made again from the new
+            // snapshot, the same row selected; other lists (the web, bookmarks) give way
+            // to the note list.
+            if let text = lastSearch {
+                searchVault(text)
+            } else if let tag = lastTag, newVault.tagTree.find(tag) != nil {
+                activate(.tag(tag))
+            } else {
+                leftMode = .notes
+                left = noteList(selecting: view?.note)
+            }
+            if leftMode == .results {
+                focus = keptFocus
+                if let row = keptRow, left.rows.indices.contains(row) { left.selected = row }
+                left.top = min(keptTop, max(0, left.rows.count - 1))
+            }
         }
         if focus == .left, leftMode == .notes { focus = .note }
         if let lost { message = "\(lost) no longer exists" }
