@@ -58,6 +58,24 @@ import Testing
         #expect(s.leftMode == .notes)
     }
 
+    @Test("the selected link stays selected across a reload where it still is, even moved; else nothing is selected")
+    func theSelectedLinkFollowsItsLink() {
+        var s = AppState(vault: vault(["a.md": "[[x]] [[y]] [[y]] [[z]]", "y.md": "y"]), width: 100, height: 30)
+        s.open(s.vault.index("a.md"))
+        s.press(.tab); s.press(.tab); s.press(.tab)   // the second [[y]]
+        func selectedTarget(_ s: AppState) -> String? {
+            guard let v = s.view, let i = v.selected, case let .link(ref) = v.document.anchors[i] else { return nil }
+            return s.vault.link(ref).target
+        }
+        #expect(selectedTarget(s) == "y")
+        s.replace(vault: vault(["a.md": "[[y]] new [[y]] [[z]]", "y.md": "y"]))
+        #expect(selectedTarget(s) == "y")
+        #expect(s.view?.selected == 1)
+        #expect(s.message?.contains("y") == true)
+        s.replace(vault: vault(["a.md": "[[z]] only", "y.md": "y"]))
+        #expect(s.view?.selected == nil)
+    }
+
     @Test func aDeletedOpenNoteSaysSo() {
         let before = vault(["a.md": "a", "start here.md": "[[a]]"])
         var s = AppState(vault: before, width: 80, height: 20)

@@ -33,11 +33,20 @@ extension AppState {
         hints = []
         if overlay == .hints { overlay = .none }
         markedRow = nil
-        let selected = view?.selected
+        // The selected link, as what it says and which of the links saying that it is.
+        let selected: (key: String, nth: Int)? = view.flatMap { v in
+            v.selected.map { s in Self.anchorKey(v.document.anchors[s], old) }.map { key in
+                (key, v.document.anchors[..<v.selected!].filter { Self.anchorKey($0, old) == key }.count)
+            }
+        }
         if let (p, _) = here {
             restore(p)
-            // The same link stays selected when the note still has as many.
-            if let s = selected, let v = view, v.document.anchors.indices.contains(s) { view?.selected = s }
+            // That link stays selected if the note still has it; else nothing is.
+            if let (key, nth) = selected, let v = view {
+                let same = v.document.anchors.indices.filter { Self.anchorKey(v.document.anchors[$0], newVault) == key }
+                view?.selected = same.indices.contains(nth) ? same[nth] : nil
+                if let s = view?.selected { message = describe(v.document.anchors[s]) }
+            }
         } else {
             view = nil
             if let s = AppState.startNote(in: newVault) { open(s, record: false) }
@@ -67,5 +76,14 @@ extension AppState {
         if focus == .left, leftMode == .notes { focus = .note }
         if let lost { message = "\(lost) no longer exists" }
         relayout()
+    }
+
+    /// What an anchor of a note's page points at, as written: the same in two snapshots for
+    /// the same link.
+    static func anchorKey(_ anchor: AnchorTarget, _ vault: Vault) -> String {
+        switch anchor {
+        case let .external(url): return "url " + url
+        case let .link(ref): return "link " + vault.link(ref).target
+        }
     }
 }
