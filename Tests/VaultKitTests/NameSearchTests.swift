@@ -53,6 +53,23 @@ struct NameSearchTests {
         #expect(r.matches[0].text.count < r.matches[1].text.count)
     }
 
+    @Test("of notes whose best names tie, the one with the shorter path comes first: readme finds the vault's own readme.md first")
+    func tiesGoToTheShorterPath() {
+        var files: [String: String] = ["readme.md": "the vault's own"]
+        for k in 0..<60 { files["area-\(k)/deep/readme.md"] = "" }
+        files["a/readme.md"] = ""
+        let v = vault(files)
+        let searcher = NameSearcher(NameIndex(v))
+        for limit in [1, 3, 100] {
+            let top = searcher.search("readme", limit: limit)!.matches.map { v.notes[$0.note].path }
+            #expect(top.prefix(2) == ["readme.md", "a/readme.md"].prefix(limit), "limit \(limit)")
+        }
+        // Typed a character at a time, each search narrowing the last.
+        var previous: NameSearchResult?
+        for end in 1...6 { previous = searcher.search(String("readme".prefix(end)), limit: 2, previous: previous) }
+        #expect(previous?.matches.map { v.notes[$0.note].path } == ["readme.md", "a/readme.md"])
+    }
+
     @Test("#tag terms filter by tag, nested included")
     func tagTerms() {
         #expect(paths(search("#gov")) == ["network-nations.md"])
@@ -221,7 +238,12 @@ struct NameSearchTests {
                     let kept = Set(reference.map(\.note))
                     reference = index.byTitle.map(Int.init).filter(kept.contains).map { (0, 0, $0) }
                 } else {
-                    reference.sort { $0.score != $1.score ? $0.score > $1.score : $0.length != $1.length ? $0.length < $1.length : $0.note < $1.note }
+                    // Ties of score and name length go to the shorter path, then the earlier note.
+                    func path(_ r: (score: Int32, length: Int, note: Int)) -> Int { big.notes[r.note].path.utf8.count }
+                    reference.sort {
+                        $0.score != $1.score ? $0.score > $1.score : $0.length != $1.length ? $0.length < $1.length
+                            : path($0) != path($1) ? path($0) < path($1) : $0.note < $1.note
+                    }
                 }
                 let got = searcher.search(query, limit: limit)!
                 #expect(got.total == reference.count, "\(query)")

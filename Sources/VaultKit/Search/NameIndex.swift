@@ -44,6 +44,10 @@ public final class NameIndex: Sendable {
     let bonus: [Int8]
     /// Each note's tags lower-cased and without accents (`searchFolded`), for `#tag` terms.
     let noteTags: [[String]]
+    /// Per note: its path's length in bytes (at most 65,535). Of two notes whose best names
+    /// tie, the one with the shorter path ranks first: `readme` puts the vault's own
+    /// readme.md, the note `[[readme]]` leads to, before every folder's.
+    let pathLength: [UInt16]
     /// Notes in the empty query's order (`listedBefore`): by title, folded.
     let byTitle: [Int32]
 
@@ -101,6 +105,7 @@ public final class NameIndex: Sendable {
         })
         self.displayField = displayField
         self.shortest = joined { $0.shortest }
+        self.pathLength = joined { $0.pathLength }
         self.fieldStarts = joined { $0.fieldStarts }
         self.noteStarts = joined { $0.noteStarts }
         self.lower = lower
@@ -625,7 +630,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             }
         }
         if bestField >= 0 {
-            s.heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+            s.heap.insert(Entry(score: bestScore, length: bestLength, pathLength: index.pathLength[note], note: Int32(note),
+                                field: Int32(bestField)))
             s.bar = s.heap.lengthBar(score: scan.ceiling)
         }
     }
@@ -699,7 +705,8 @@ private struct NameScan<C: FixedWidthInteger & UnsignedInteger> {
             bestLength = bestField < 0 ? 0 : Int(fields[bestField].length)
         }
         if bestField >= 0 {
-            s.heap.insert(Entry(score: bestScore, length: bestLength, note: Int32(note), field: Int32(bestField)))
+            s.heap.insert(Entry(score: bestScore, length: bestLength, pathLength: index.pathLength[note], note: Int32(note),
+                                field: Int32(bestField)))
             s.bar = s.heap.lengthBar(score: scan.ceiling)
         }
     }
@@ -904,6 +911,7 @@ struct IndexPart: Sendable {
     /// The prepared scalars of the part's names.
     let scalars: ScalarStore
     var noteTags: [[String]] = []
+    var pathLength: [UInt16] = []
     /// The part's notes (counted from its start) in the empty query's order.
     var listOrder: [Int32] = []
     let range: Range<Int>
@@ -923,6 +931,7 @@ struct IndexPart: Sendable {
         displayField.reserveCapacity(notes)
         noteStarts.reserveCapacity(notes)
         noteTags.reserveCapacity(notes)
+        pathLength.reserveCapacity(notes)
         // Kept from note to note: the names seen (folded) and the note's names.
         var seen = FoldedNameSet(capacity: 8)
         var noteNames: [(kind: NameIndex.FieldKind, text: String, length: Int)] = []
@@ -974,6 +983,7 @@ struct IndexPart: Sendable {
             shortest.append(UInt16(clamping: short == Int.max ? 0 : short))
             noteStarts.append(notePlaces)
             noteTags.append(n.tags.map(\.searchFolded))
+            pathLength.append(UInt16(clamping: n.path.utf8.count))
         }
         listOrder = displayField.withUnsafeBufferPointer { display in
             fields.withUnsafeBufferPointer { fields in
@@ -1197,13 +1207,17 @@ enum CharacterMask {
 struct Entry {
     let score: Int32
     let length: Int
+    let pathLength: UInt16
     let note: Int32
     let field: Int32
 
-    /// Better: higher score, then shorter text, then earlier note.
+    /// Better: higher score, then shorter text, then shorter path, then earlier note. (The
+    /// scan prunes by score and text length only: an entry that ties with the list's worst
+    /// on both is always looked at, its path may win.)
     @inline(__always) func better(than o: Entry) -> Bool {
         if score != o.score { return score > o.score }
         if length != o.length { return length < o.length }
+        if pathLength != o.pathLength { return pathLength < o.pathLength }
         return note < o.note
     }
 }
@@ -1243,23 +1257,24 @@ struct TopK {
 
     var isFull: Bool { items.count == limit }
 
-    /// False when an entry of this score and length (and a later note) could not take a place.
+    /// False when an entry of this score and length could not take a place (one that ties
+    /// the worst entry on both may, by a shorter path).
     @inline(__always) func admits(score: Int32, length: Int) -> Bool {
         guard items.count == limit, let worst = items.first else { return true }
-        return score > worst.score || (score == worst.score && length < worst.length)
+        return score > worst.score || (score == worst.score && length <= worst.length)
     }
 
-    /// The least score an entry of this length (and a later note) needs to take a place, when
-    /// the heap is full.
+    /// The least score an entry of this length needs to take a place, when the heap is full
+    /// (at the worst entry's length, its score: a shorter path may win the tie).
     @inline(__always) func floor(length: Int) -> Int32 {
         let worst = items[0]
-        return length < worst.length ? worst.score : worst.score &+ 1
+        return length <= worst.length ? worst.score : worst.score &+ 1
     }
 
-    /// The length from which an entry of this score (and a later note) could not take a place:
-    /// `Int.max` while the heap has room or the score beats its worst entry.
+    /// The length from which an entry of this score could not take a place: `Int.max` while
+    /// the heap has room or the score beats its worst entry.
     func lengthBar(score: Int32) -> Int {
         guard items.count == limit, let worst = items.first else { return Int.max }
-        return score > worst.score ? Int.max : score == worst.score ? worst.length : 0
+        return score > worst.score ? Int.max : score == worst.score ? worst.length &+ 1 : 0
     }
 }
