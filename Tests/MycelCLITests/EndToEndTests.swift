@@ -300,7 +300,8 @@ struct TmuxMissing: Error, CustomStringConvertible {
         try t.resize(40, 12)
         t.wait("one pane at 40×12") { s in
             let rows = s.split(separator: "\n", omittingEmptySubsequences: false)
-            return !s.contains("│") && rows.count >= 12 && rows.allSatisfy { $0.count <= 40 } && s.contains("network-nations.md")
+            // The status line keeps the position and cuts the path: `network-nati… 13/77`.
+            return !s.contains("│") && rows.count >= 12 && rows.allSatisfy { $0.count <= 40 } && s.contains("network-nati")
         }
         // The first words of the top line are still at the top.
         let narrowTop = t.lines.first?.trimmingCharacters(in: .whitespaces) ?? ""
