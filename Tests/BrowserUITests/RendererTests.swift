@@ -140,6 +140,35 @@ import VaultGenerator
         #expect(lines.contains("▌ Note: Careful now"))
     }
 
+    @Test("inside quotes and callouts task boxes are drawn as at the top (☑ ☐), and the paragraph a callout's title heads is parted from the next")
+    func tasksAndParagraphsInCallouts() {
+        let v = Vault.make(notes: ["n.md": """
+            > - [x] ticked in a quote
+            > - [ ] open in a quote
+
+            > [!tip]
+            > - [X] ticked in a callout
+            > - [ ]
+            > - [y] not a box
+
+            > [!note] Title
+            > First para.
+            >
+            > Second para.
+
+            1. [x] a number keeps its text
+            """])
+        let lines = rendered(v, "n.md", width: 60)
+        #expect(lines.contains("│ ☑ ticked in a quote"))
+        #expect(lines.contains("│ ☐ open in a quote"))
+        #expect(lines.contains("▌ ☑ ticked in a callout"))
+        #expect(lines.contains("▌ ☐"))
+        #expect(lines.contains("▌ • [y] not a box"))
+        let first = lines.firstIndex(of: "▌ First para.")
+        #expect(first.map { lines[$0 + 1] == "▌" && lines[$0 + 2] == "▌ Second para." } == true, "\(lines)")
+        #expect(lines.contains { $0.contains("[x] a number keeps its text") || $0.contains("☑ a number keeps its text") })
+    }
+
     @Test func embedsStopAtCyclesAndDepth() {
         let v = vault(["a.md": "![[b]]", "b.md": "![[a]]"])
         let lines = rendered(v, "a.md")

@@ -426,6 +426,9 @@ private struct State {
                     paragraph(bodySpans, &doc, first: rest + [bar], rest: rest + [bar], line: line(p))
                 }
                 kids.removeFirst()
+                // The paragraph the title heads is a block like the others: a blank line
+                // parts it from the next one.
+                if !bodySpans.isEmpty, !kids.isEmpty { doc.lines.append(.blank(rest + [bar], line(p))) }
                 if !kids.isEmpty { blocks(kids, &doc, first: rest + [bar], rest: rest + [bar], tight: false) }
                 return
             }
@@ -471,6 +474,9 @@ private struct State {
             if type(item) == "tasklist" {
                 let done = cmark_gfm_extensions_get_tasklist_item_checked(item)
                 marker = Span(done ? "☑ " : "☐ ", Style(done ? .taskDone : .task))
+            } else if let done = takeTaskBox(item) {
+                // The task-list extension misses items inside a quote or callout.
+                marker = Span(done ? "☑ " : "☐ ", Style(done ? .taskDone : .task))
             } else if ordered {
                 marker = Span("\(number). ", Style(.dim))
             } else {
@@ -483,6 +489,43 @@ private struct State {
             blocks(children(item), &doc, first: p + [marker], rest: deep ? rest : rest + [pad], tight: tight)
             if !tight, k < children(node).count - 1 { doc.lines.append(.blank(rest, line(item))) }
         }
+    }
+
+    /// For a list item whose text starts with a task box (`[ ] `, `[x] `) that the task-list
+    /// extension did not take: whether it is ticked, the box taken off the item's text
+    /// (cmark splits `[`, `x` and `]` into text nodes of their own); nil when there is none.
+    func takeTaskBox(_ item: OpaquePointer) -> Bool? {
+        guard isUnordered(item), let p = cmark_node_first_child(item), type(p) == "paragraph" else { return nil }
+        var nodes: [OpaquePointer] = []
+        var text = ""
+        var n = cmark_node_first_child(p)
+        while let node = n, type(node) == "text", text.count < 4 {
+            nodes.append(node)
+            text += literal(node)
+            n = cmark_node_next(node)
+        }
+        let box = text.prefix(4)
+        guard box == "[ ] " || box == "[x] " || box == "[X] " || (text.count == 3 && ["[ ]", "[x]", "[X]"].contains(text)) else {
+            return nil
+        }
+        var left = min(4, text.count)
+        for node in nodes where left > 0 {
+            let t = literal(node)
+            if t.count <= left {
+                left -= t.count
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+            } else {
+                _ = cmark_node_set_literal(node, String(t.dropFirst(left)))
+                left = 0
+            }
+        }
+        return box.dropFirst().first != " "
+    }
+
+    /// Whether a list item belongs to a bullet list (task boxes are not read in numbered ones).
+    func isUnordered(_ item: OpaquePointer) -> Bool {
+        cmark_node_parent(item).map { cmark_node_get_list_type($0) != CMARK_ORDERED_LIST } ?? false
     }
 
     mutating func table(_ node: OpaquePointer, _ doc: inout Document, first: [Span], line: Int) {
