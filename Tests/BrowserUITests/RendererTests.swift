@@ -169,6 +169,30 @@ import VaultGenerator
         #expect(lines.contains { $0.contains("[x] a number keeps its text") || $0.contains("☑ a number keeps its text") })
     }
 
+    @Test("display math is shown as written, line by line, its \\\\ kept, in a quote too; inline $$ stays in its paragraph")
+    func displayMathAsWritten() {
+        let v = Vault.make(notes: ["n.md": """
+            ---
+            title: N
+            ---
+            $$
+            a & b\\\\
+            c & d
+            $$
+
+            Inline $$ x $$ stays.
+
+            > $$
+            > [[decoy]] \\\\ y
+            > $$
+            """])
+        let lines = rendered(v, "n.md", width: 60)
+        let at = lines.firstIndex(of: "▏$$")
+        #expect(at.map { Array(lines[$0..<($0 + 4)]) } == ["▏$$", "▏a & b\\\\", "▏c & d", "▏$$"], "\(lines)")
+        #expect(lines.contains("Inline $$ x $$ stays."))
+        #expect(lines.contains("│ ▏[[decoy]] \\\\ y"))
+    }
+
     @Test func embedsStopAtCyclesAndDepth() {
         let v = vault(["a.md": "![[b]]", "b.md": "![[a]]"])
         let lines = rendered(v, "a.md")

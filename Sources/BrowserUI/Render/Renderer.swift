@@ -263,6 +263,25 @@ private struct State {
         }
     }
 
+    /// The note's lines `range` (one-based, in the file) as written, without the quote
+    /// markers (`> `) and the indent before them.
+    func sourceLines(_ range: ClosedRange<Int>) -> [String] {
+        var out: [String] = []
+        var line = 1, start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+            if range.contains(line) {
+                var text = bytes[start..<i]
+                if text.last == 0x0D { text = text.dropLast() }
+                let kept = text.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") || $0 == 0x09 }
+                out.append(String(decoding: kept, as: UTF8.self))
+            }
+            if line >= range.upperBound { break }
+            line += 1
+            start = i + 1
+        }
+        return out
+    }
+
     func literal(_ node: OpaquePointer) -> String {
         cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
     }
@@ -296,6 +315,19 @@ private struct State {
         case "paragraph":
             if let embed = soleEmbed(node) {
                 transclude(embed, &doc, first: first, rest: rest, line: src)
+                return
+            }
+            // Display math (`$$ … $$` on lines of its own) is shown as written, line by line:
+            // Markdown would join its lines and take its `\\` for an escape.
+            let math = sourceLines(src...(bodyLine + max(0, Int(cmark_node_get_end_line(node)) - 1)))
+            if let top = math.first?.trimmingSpaces, let bottom = math.last?.trimmingSpaces, top.hasPrefix("$$"),
+               bottom.hasSuffix("$$"), math.count > 1 || top.count >= 4 {
+                let bar = Span("▏", Style(.border))
+                for (i, l) in math.enumerated() {
+                    doc.lines.append(DocLine(.verbatim, prefix: (i == 0 ? first : rest) + [bar],
+                                             continuation: rest + [Span("┆", Style(.border))],
+                                             spans: [Span(l, Style(.codeBlock))], sourceLine: src + i))
+                }
                 return
             }
             paragraph(inlines(node, &doc, Style(.plain)), &doc, first: first, rest: rest, line: src)
