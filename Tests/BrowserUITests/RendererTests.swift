@@ -193,6 +193,13 @@ import VaultGenerator
         #expect(lines.contains("│ ▏[[decoy]] \\\\ y"))
     }
 
+    @Test("<br> breaks the line, as in Obsidian; other inline HTML is shown as it is")
+    func htmlLineBreaks() {
+        let v = Vault.make(notes: ["n.md": "one<br>two<BR />three <br/> four <b>x</b>"])
+        let lines = rendered(v, "n.md", width: 60)
+        #expect(Array(lines.drop { $0 != "one" }.prefix(4)) == ["one", "two", "three", "four <b>x</b>"], "\(lines)")
+    }
+
     @Test func embedsStopAtCyclesAndDepth() {
         let v = vault(["a.md": "![[b]]", "b.md": "![[a]]"])
         let lines = rendered(v, "a.md")

@@ -672,6 +672,14 @@ private struct State {
         case "html_inline":
             let text = literal(node)
             if text.hasPrefix("<!--") { return [] }
+            // `<br>` (`<br/>`, `<BR />`) breaks the line, as in Obsidian.
+            if ["<br>", "<br/>"].contains(text.lowercased().filter { $0 != " " }) {
+                // The spaces after it would start the next row.
+                if let next = cmark_node_next(node), type(next) == "text" {
+                    _ = cmark_node_set_literal(next, String(literal(next).drop { $0 == " " }))
+                }
+                return [Span("\n", style)]
+            }
             return [Span(text, Style(.dim))]
         case "footnote_reference":
             return [Span("[\(literal(node))]", Style(.footnote))]
