@@ -318,9 +318,11 @@ private struct State {
                 return
             }
             // Display math (`$$ … $$` on lines of its own) is shown as written, line by line:
-            // Markdown would join its lines and take its `\\` for an escape.
-            let math = sourceLines(src...(bodyLine + max(0, Int(cmark_node_get_end_line(node)) - 1)))
-            if let top = math.first?.trimmingSpaces, let bottom = math.last?.trimmingSpaces, top.hasPrefix("$$"),
+            // Markdown would join its lines and take its `\\` for an escape. Only a paragraph
+            // whose text starts with `$$` has its source lines looked up.
+            let opensMath = cmark_node_first_child(node).map { type($0) == "text" && literal($0).hasPrefix("$$") } ?? false
+            let math = opensMath ? sourceLines(src...(bodyLine + max(0, Int(cmark_node_get_end_line(node)) - 1))) : []
+            if opensMath, let top = math.first?.trimmingSpaces, let bottom = math.last?.trimmingSpaces, top.hasPrefix("$$"),
                bottom.hasSuffix("$$"), math.count > 1 || top.count >= 4 {
                 let bar = Span("▏", Style(.border))
                 for (i, l) in math.enumerated() {
