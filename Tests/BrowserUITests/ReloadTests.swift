@@ -79,12 +79,15 @@ import Testing
     @Test func aDeletedOpenNoteSaysSo() {
         let before = vault(["a.md": "a", "start here.md": "[[a]]"])
         var s = AppState(vault: before, width: 80, height: 20)
+        s.open(before.index("start here.md"))
         s.open(before.index("a.md"))
         s.press(.char("m"))
         s.replace(vault: vault(["start here.md": "no links now"]))
         #expect(s.message == "a.md no longer exists")
         #expect(s.openPath == "start here.md")
         #expect(s.bookmarks.isEmpty)
+        // The start note, where it came back to, is not also one step back.
+        #expect(s.back.isEmpty)
     }
 
     @Test func mentionsAreSearchedOncePerNoteAndSnapshot() {

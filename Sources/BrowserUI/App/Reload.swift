@@ -50,6 +50,8 @@ extension AppState {
         } else {
             view = nil
             if let s = AppState.startNote(in: newVault) { open(s, record: false) }
+            // Back from the start note should not lead to the start note again.
+            while let last = back.last, last.note == view?.note { back.removeLast() }
         }
         let (keptFocus, keptRow, keptTop) = (focus, left.selected, left.top)
         switch leftMode {
