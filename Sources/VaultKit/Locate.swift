@@ -95,8 +95,8 @@ private func containsRun(_ hay: [Unicode.Scalar], _ needle: [Unicode.Scalar]) ->
     return false
 }
 
-/// Levenshtein distance over scalars, two rows.
-func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+/// Levenshtein distance over scalars, two rows (for "closest names" and mistyped commands).
+public func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var prev = Array(0...b.count)

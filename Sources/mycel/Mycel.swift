@@ -60,29 +60,18 @@ extension Mycel {
 
     static var commandNames: Set<String> { Set(configuration.subcommands.map { $0._commandName }) }
 
-    /// The command name `word` most likely meant: one at most two edits away (a letter
-    /// added, dropped, changed or two swapped), nil when none is that close.
+    /// The command name `word` most likely meant: at most two edits away (`editDistance`,
+    /// as for a note's closest names), and fewer than half the name's letters; nil when
+    /// none is that close.
     static func closestCommand(to word: String) -> String? {
-        let w = Array(word.lowercased())
-        func distance(_ name: String) -> Int {
-            let n = Array(name)
-            var d = [[Int]](repeating: [Int](repeating: 0, count: n.count + 1), count: w.count + 1)
-            for i in 0...w.count { d[i][0] = i }
-            for j in 0...n.count { d[0][j] = j }
-            for i in stride(from: 1, through: w.count, by: 1) {
-                for j in stride(from: 1, through: n.count, by: 1) {
-                    d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (w[i - 1] == n[j - 1] ? 0 : 1))
-                    if i > 1, j > 1, w[i - 1] == n[j - 2], w[i - 2] == n[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-                }
-            }
-            return d[w.count][n.count]
-        }
-        let ranked = commandNames.map { ($0, distance($0)) }.filter { $0.1 <= 2 && $0.1 < max(2, $0.0.count / 2 + 1) }
+        let w = Array(word.lowercased().unicodeScalars)
+        let ranked = commandNames.map { ($0, editDistance(w, Array($0.unicodeScalars))) }
+            .filter { $0.1 <= 2 && $0.1 < max(2, $0.0.count / 2 + 1) }
         return ranked.min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }?.0
     }
 
     static func commandFirst(_ args: [String]) -> [String] {
-        let names = Set(configuration.subcommands.map { $0._commandName })
+        let names = commandNames
         var leading: [String] = []
         var i = 0
         while i < args.count, args[i].hasPrefix("-") {
