@@ -263,23 +263,11 @@ private struct State {
         }
     }
 
-    /// The note's lines `range` (one-based, in the file) as written, without the quote
-    /// markers (`> `) and the indent before them.
+    /// The note's lines `range` (one-based, in the file) as written (`Note.lineTexts`),
+    /// without the quote markers (`> `) and the indent before them.
     func sourceLines(_ range: ClosedRange<Int>) -> [String] {
-        var out: [String] = []
-        var line = 1, start = 0
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
-            if range.contains(line) {
-                var text = bytes[start..<i]
-                if text.last == 0x0D { text = text.dropLast() }
-                let kept = text.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") || $0 == 0x09 }
-                out.append(String(decoding: kept, as: UTF8.self))
-            }
-            if line >= range.upperBound { break }
-            line += 1
-            start = i + 1
-        }
-        return out
+        let texts = vault.notes[note].lineTexts(Set(range))
+        return range.compactMap { texts[$0].map { String($0.drop { $0 == " " || $0 == ">" || $0 == "\t" }) } }
     }
 
     func literal(_ node: OpaquePointer) -> String {
