@@ -34,10 +34,10 @@ extension AppState {
         if overlay == .hints { overlay = .none }
         markedRow = nil
         // The selected link, as what it says and which of the links saying that it is.
-        let selected: (key: String, nth: Int)? = view.flatMap { v in
-            v.selected.map { s in Self.anchorKey(v.document.anchors[s], old) }.map { key in
-                (key, v.document.anchors[..<v.selected!].filter { Self.anchorKey($0, old) == key }.count)
-            }
+        var selected: (key: String, nth: Int)?
+        if let v = view, let s = v.selected {
+            let key = Self.anchorKey(v.document.anchors[s], old)
+            selected = (key, v.document.anchors[..<s].filter { Self.anchorKey($0, old) == key }.count)
         }
         if let (p, _) = here {
             restore(p)
