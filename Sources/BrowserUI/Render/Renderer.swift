@@ -513,11 +513,11 @@ private struct State {
         }
     }
 
-    /// For a list item whose text starts with a task box (`[ ] `, `[x] `) that the task-list
+    /// For a list item (bulleted or numbered) whose text starts with a task box (`[ ] `, `[x] `) that the task-list
     /// extension did not take: whether it is ticked, the box taken off the item's text
     /// (cmark splits `[`, `x` and `]` into text nodes of their own); nil when there is none.
     func takeTaskBox(_ item: OpaquePointer) -> Bool? {
-        guard isUnordered(item), let p = cmark_node_first_child(item), type(p) == "paragraph" else { return nil }
+        guard let p = cmark_node_first_child(item), type(p) == "paragraph" else { return nil }
         var nodes: [OpaquePointer] = []
         var text = ""
         var n = cmark_node_first_child(p)
@@ -543,11 +543,6 @@ private struct State {
             }
         }
         return box.dropFirst().first != " "
-    }
-
-    /// Whether a list item belongs to a bullet list (task boxes are not read in numbered ones).
-    func isUnordered(_ item: OpaquePointer) -> Bool {
-        cmark_node_parent(item).map { cmark_node_get_list_type($0) != CMARK_ORDERED_LIST } ?? false
     }
 
     mutating func table(_ node: OpaquePointer, _ doc: inout Document, first: [Span], line: Int) {
