@@ -513,8 +513,8 @@ private struct State {
         }
     }
 
-    /// For a list item (bulleted or numbered) whose text starts with a task box (`[ ] `, `[x] `) that the task-list
-    /// extension did not take: whether it is ticked, the box taken off the item's text
+    /// For a list item (bulleted or numbered) whose text starts with a task box (`[ ] `,
+    /// `[x] `) that the task-list extension did not take: whether it is ticked, the box taken off the item's text
     /// (cmark splits `[`, `x` and `]` into text nodes of their own); nil when there is none.
     func takeTaskBox(_ item: OpaquePointer) -> Bool? {
         guard let p = cmark_node_first_child(item), type(p) == "paragraph" else { return nil }
